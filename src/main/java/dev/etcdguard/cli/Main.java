@@ -1,0 +1,54 @@
+package dev.etcdguard.cli;
+
+import dev.etcdguard.report.JsonReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code etcdguard} command line. Wiring only: the work happens in the capability packages. */
+@Command(name = "etcdguard",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Security-posture scanner for etcd in Kubernetes.",
+            "Its verdict on etcd's peer TLS (CIS Kubernetes 2.4) is true on the wire: it resolves etcd's",
+            "effective configuration (flags, ETCD_* variables, --config-file) and inspects the certificates."},
+        subcommands = {ScanCommand.class, DemoCommand.class, BenchCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  no result is FAIL or ERROR",
+            "  1  at least one result is FAIL",
+            "  2  the scan could not run, or a result is ERROR (evidence could not be read)",
+            "",
+            "Run 'etcdguard help scan' for the scan's options; 'etcdguard demo' shows it on throw-away etcd clusters."})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (never throws, never prints a stack trace). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("etcdguard: error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 2;
+        });
+        cli.setExitCodeExceptionMapper(e -> 2);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"etcdguard " + JsonReport.VERSION};
+        }
+    }
+}

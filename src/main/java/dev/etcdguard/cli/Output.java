@@ -1,0 +1,69 @@
+package dev.etcdguard.cli;
+
+import dev.etcdguard.etcd.IoErrors;
+import dev.etcdguard.report.JsonReport;
+import dev.etcdguard.report.ScanReport;
+import dev.etcdguard.report.TextReport;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Renders a report to stdout or to a file (written atomically). */
+final class Output {
+
+    enum Format { text, json }
+
+    private Output() {}
+
+    static void write(ScanReport report, Format format, Path file, boolean verbose, boolean noColor) throws IOException {
+        if (file == null) {
+            PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
+            render(report, format, out, verbose, useColor(noColor));
+            return;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
+                render(report, format, out, verbose, false);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+            throw new IOException("cannot write the report to " + file + ": " + IoErrors.reason(e), e);
+        }
+    }
+
+    private static void render(ScanReport report, Format format, PrintWriter out, boolean verbose, boolean color) {
+        switch (format) {
+            case text -> new TextReport(color, verbose).render(report, out);
+            case json -> new JsonReport().render(report, out);
+        }
+    }
+
+    /** Colour only when stdout is a terminal, and never when NO_COLOR is set to a non-empty value. */
+    static boolean useColor(boolean noColor) {
+        String env = System.getenv("NO_COLOR");
+        if (noColor || (env != null && !env.isEmpty())) {
+            return false;
+        }
+        return stdoutIsTerminal();
+    }
+
+    /** Whether standard output is a terminal (Linux: fd 1 links to a tty or pty device). */
+    private static boolean stdoutIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}

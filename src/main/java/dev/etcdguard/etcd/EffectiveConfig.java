@@ -1,0 +1,112 @@
+package dev.etcdguard.etcd;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * etcd's effective configuration for one member, resolved exactly as etcd does: a config file
+ * replaces flags and environment entirely; otherwise flags, then {@code ETCD_*} variables for flags
+ * not given; defaults last. Every value carries its {@link Provenance}.
+ */
+public final class EffectiveConfig {
+
+    /** Where etcd took its settings from. */
+    public enum Mode { FLAGS_AND_ENV, CONFIG_FILE }
+
+    private final Mode mode;
+    private final Resolved configFile;
+    private final Map<String, Resolved> explicit;
+    private final List<ConfigIssue> issues;
+
+    EffectiveConfig(Mode mode, Resolved configFile, Map<String, Resolved> explicit, List<ConfigIssue> issues) {
+        this.mode = mode;
+        this.configFile = configFile;
+        this.explicit = Map.copyOf(explicit);
+        this.issues = List.copyOf(issues);
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The config file in use and where it was named, or null in flags-and-env mode. */
+    public Resolved configFile() {
+        return configFile;
+    }
+
+    /** Problems with the configuration itself: conflicts, unknown flags, ignored keys, unreadable files. */
+    public List<ConfigIssue> issues() {
+        return issues;
+    }
+
+    /** True when the setting was given (flag, env or config file), not left at its default. */
+    public boolean isSet(String flag) {
+        return explicit.containsKey(flag);
+    }
+
+    /** The effective value of a setting: given, derived, or etcd's default. Never null. */
+    public Resolved get(String flag) {
+        Resolved r = explicit.get(flag);
+        if (r != null) {
+            return r;
+        }
+        if (flag.equals("initial-cluster")) {
+            return derivedInitialCluster();
+        }
+        Setting s = EtcdSettings.require(flag);
+        return new Resolved(s, s.defaultValue(), new Provenance.Default("etcd default"));
+    }
+
+    /** The member's name ({@code --name}, default {@code default}). */
+    public String memberName() {
+        return get("name").value();
+    }
+
+    /** The effective {@code initial-cluster} entries, in order. */
+    public List<ClusterMember> initialCluster() {
+        List<ClusterMember> members = new ArrayList<>();
+        for (String entry : get("initial-cluster").elements()) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                members.add(new ClusterMember(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim()));
+            } else {
+                members.add(new ClusterMember(entry, ""));
+            }
+        }
+        return members;
+    }
+
+    /** Distinct member names in {@code initial-cluster}. */
+    public Set<String> initialClusterNames() {
+        Set<String> names = new LinkedHashSet<>();
+        initialCluster().forEach(m -> names.add(m.name()));
+        return names;
+    }
+
+    /** This member's own peer URLs as listed in {@code initial-cluster}. */
+    public List<String> ownInitialClusterUrls() {
+        String name = memberName();
+        return initialCluster().stream().filter(m -> m.name().equals(name)).map(ClusterMember::peerUrl).toList();
+    }
+
+    /**
+     * etcd 3.4: when {@code initial-cluster} is not given but the name is, etcd builds it from the name
+     * and {@code initial-advertise-peer-urls}.
+     */
+    private Resolved derivedInitialCluster() {
+        Setting s = EtcdSettings.require("initial-cluster");
+        String name = memberName();
+        if (name.equals("default")) {
+            return new Resolved(s, s.defaultValue(), new Provenance.Default("etcd default"));
+        }
+        List<String> parts = new ArrayList<>();
+        for (String url : get("initial-advertise-peer-urls").elements()) {
+            parts.add(name + "=" + url);
+        }
+        return new Resolved(s, String.join(",", parts),
+                new Provenance.Default("derived by etcd from name and initial-advertise-peer-urls"));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.etcdguard.etcd;
+
+import java.util.List;
+
+/**
+ * What a source saw of one etcd member, before any interpretation: the command line with the
+ * location of every element, the environment, a way to read files as that member would, and the
+ * target it describes. The same model serves every source (process, manifest, Kubernetes API).
+ *
+ * @param argv     the command line, argv[0] being the program
+ * @param env      the environment, or null when it could not be read (see {@code problems})
+ * @param files    reads files the way the member sees them
+ * @param runAsUid the uid the member runs as, or -1 when unknown
+ * @param target   what this invocation describes, for reports
+ * @param problems evidence that could not be read; a non-empty list makes the verdict ERROR
+ */
+public record Invocation(
+        List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target, List<String> problems) {
+
+    public Invocation {
+        argv = List.copyOf(argv);
+        env = env == null ? null : List.copyOf(env);
+        problems = List.copyOf(problems);
+    }
+
+    /** One command-line element. */
+    public record Arg(String value, Location location) {}
+
+    /** One environment variable. */
+    public record EnvVar(String name, String value, Location location) {}
+}

@@ -1,0 +1,26 @@
+package dev.etcdguard.report;
+
+import dev.etcdguard.etcd.Provenance;
+import dev.etcdguard.etcd.Target;
+
+/** Short human forms shared by the renderers. */
+final class Describe {
+
+    private Describe() {}
+
+    static String target(Target target) {
+        return switch (target) {
+            case Target.Process p -> "pid " + p.pid() + " " + p.exe()
+                    + (p.member() == null ? "" : " (member " + p.member() + ")");
+        };
+    }
+
+    static String provenance(Provenance p) {
+        return switch (p) {
+            case Provenance.Flag f -> "flag " + f.argument() + " at " + f.at();
+            case Provenance.Env e -> "env " + e.at();
+            case Provenance.ConfigFile c -> "config file " + c.at();
+            case Provenance.Default d -> "default: " + d.note();
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package dev.etcdguard.rules;
+
+import dev.etcdguard.rules.RuleDocument.CheckSpec;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The check primitives rule documents compose, by the name a document's {@code check:} uses. */
+final class Primitives {
+
+    /** A check primitive: judges one aspect of a subject, as parameterised by the rule document. */
+    @FunctionalInterface
+    interface Primitive {
+        CheckResult evaluate(CheckSpec spec, Subject subject);
+    }
+
+    private static final Map<String, Primitive> ALL = Map.ofEntries(
+            Map.entry("settings-set", SettingChecks::settingsSet),
+            Map.entry("urls-https", SettingChecks::urlsHttps),
+            Map.entry("config-consistent", SettingChecks::configConsistent),
+            Map.entry("auto-tls-not-in-effect", TlsChecks::autoTlsNotInEffect),
+            Map.entry("tls-files-readable", TlsChecks::filesReadable),
+            Map.entry("tls-cert-parses", TlsChecks::certParses),
+            Map.entry("tls-key-parses", TlsChecks::keyParses),
+            Map.entry("tls-key-matches-cert", TlsChecks::keyMatchesCert),
+            Map.entry("tls-cert-validity", TlsChecks::certValidity),
+            Map.entry("tls-cert-eku", TlsChecks::certEku),
+            Map.entry("tls-cert-san", TlsChecks::certSan),
+            Map.entry("tls-key-strength", TlsChecks::keyStrength),
+            Map.entry("tls-key-file-permissions", TlsChecks::keyFilePermissions),
+            Map.entry("tls-cert-chain", TlsChecks::certChain));
+
+    private Primitives() {}
+
+    static boolean exists(String name) {
+        return ALL.containsKey(name);
+    }
+
+    static Set<String> names() {
+        return new TreeSet<>(ALL.keySet());
+    }
+
+    static CheckResult run(CheckSpec spec, Subject subject) {
+        return ALL.get(spec.primitive()).evaluate(spec, subject);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.etcdguard.rules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A rule as a document: front matter (identity, controls, applicability, checks) and the Markdown
+ * sections (Description, Rationale, Audit, Remediation, Impact, Default value, References).
+ *
+ * @param number     the benchmark number shown in reports (CIS numbering), e.g. {@code 2.4}
+ * @param controls   every framework mapping, e.g. {@code cis-kubernetes-1.5.1:2.4}
+ * @param appliesTo  {@code any-member}, or {@code multi-member} (not applicable to a lone member)
+ * @param sections   section title to Markdown text, in document order
+ */
+public record RuleDocument(String id, String number, String title, String severity, List<String> controls,
+                           String appliesTo, List<CheckSpec> checks, Map<String, String> sections) {
+
+    /** The text of the Remediation section, or an empty string. */
+    public String remediation() {
+        return sections.getOrDefault("Remediation", "");
+    }
+
+    /** One sub-check: which primitive to run, with which parameters, and what a failure means. */
+    public record CheckSpec(String id, String primitive, Map<String, Object> params, Status onFail) {
+
+        /** A list parameter as strings (empty when absent). */
+        public List<String> list(String name) {
+            Object v = params.get(name);
+            if (v instanceof List<?> l) {
+                return l.stream().map(String::valueOf).toList();
+            }
+            return v == null ? List.of() : List.of(String.valueOf(v));
+        }
+
+        public String string(String name) {
+            Object v = params.get(name);
+            return v == null ? null : String.valueOf(v);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.etcdguard.rules;
+
+import dev.etcdguard.etcd.ConfigIssue;
+import dev.etcdguard.etcd.EffectiveConfig;
+import dev.etcdguard.etcd.Resolved;
+import dev.etcdguard.rules.RuleDocument.CheckSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Primitives over settings alone: presence, URL schemes, consistency of the configuration. */
+final class SettingChecks {
+
+    /** The pseudo-setting {@code initial-cluster:self}: this member's own entries in initial-cluster. */
+    static final String OWN_INITIAL_CLUSTER = "initial-cluster:self";
+
+    private SettingChecks() {}
+
+    /** Every listed setting has a non-empty effective value. */
+    static CheckResult settingsSet(CheckSpec spec, Subject s) {
+        List<String> names = spec.list("settings");
+        List<String> missing = new ArrayList<>();
+        List<Evidence> evidence = new ArrayList<>();
+        for (String name : names) {
+            Resolved r = s.config.get(name);
+            evidence.add(new Evidence.Setting(r));
+            if (r.isEmpty()) {
+                missing.add(name);
+                issuesAbout(s.config, name).forEach(i -> evidence.add(new Evidence.Issue(i)));
+            }
+        }
+        if (missing.isEmpty()) {
+            return Outcome.pass(spec, join(names) + (names.size() == 1 ? " is set" : " are set"), evidence);
+        }
+        return Outcome.fail(spec, join(missing) + (missing.size() == 1 ? " is not set" : " are not set")
+                + (s.config.mode() == EffectiveConfig.Mode.CONFIG_FILE ? " in the config file " + s.config.configFile().value() : ""),
+                evidence);
+    }
+
+    /** Every URL of the listed settings is TLS ({@code https} or {@code unixs}). */
+    static CheckResult urlsHttps(CheckSpec spec, Subject s) {
+        List<String> problems = new ArrayList<>();
+        List<Evidence> evidence = new ArrayList<>();
+        for (String name : spec.list("urls")) {
+            boolean own = name.equals(OWN_INITIAL_CLUSTER);
+            Resolved r = s.config.get(own ? "initial-cluster" : name);
+            evidence.add(new Evidence.Setting(r));
+            List<String> urls = own ? s.config.ownInitialClusterUrls() : r.elements();
+            if (own && urls.isEmpty()) {
+                problems.add("initial-cluster has no entry for this member's name '" + s.config.memberName() + "'");
+            }
+            for (String url : urls) {
+                String scheme = scheme(url);
+                if (scheme.equals("https") || scheme.equals("unixs")) {
+                    continue;
+                }
+                String label = own ? "initial-cluster entry " + s.config.memberName() + "=" + url
+                        : (r.isDefault() ? name + " is not set, so etcd uses its default " + url
+                        : name + " is " + url);
+                problems.add(label + ": " + consequence(name, scheme));
+            }
+        }
+        if (problems.isEmpty()) {
+            return Outcome.pass(spec, "every URL of " + join(spec.list("urls")) + " uses https", evidence);
+        }
+        return Outcome.fail(spec, String.join("; ", problems), evidence);
+    }
+
+    private static String consequence(String name, String scheme) {
+        if (!scheme.equals("http") && !scheme.equals("unix")) {
+            return "not a URL etcd accepts (scheme must be https)";
+        }
+        if (name.startsWith("listen-")) {
+            return "etcd ignores the certificate on an " + scheme + " listener and serves plaintext";
+        }
+        return "other members connect to this member in plaintext";
+    }
+
+    /** etcd would start with this configuration: no flag/env conflicts, no unknown flags; reports ignored settings. */
+    static CheckResult configConsistent(CheckSpec spec, Subject s) {
+        List<ConfigIssue> fatal = s.config.issues().stream().filter(ConfigIssue::fatal).toList();
+        List<Evidence> evidence = new ArrayList<>();
+        s.config.issues().forEach(i -> evidence.add(new Evidence.Issue(i)));
+        if (!fatal.isEmpty()) {
+            return Outcome.fail(spec, "etcd refuses to start with this configuration: "
+                    + String.join("; ", fatal.stream().map(ConfigIssue::message).toList()), evidence);
+        }
+        if (!evidence.isEmpty()) {
+            return Outcome.pass(spec, evidence.size() + " setting(s) present but ignored by etcd (see evidence)",
+                    evidence);
+        }
+        return Outcome.pass(spec, "no conflicting or ignored settings", evidence);
+    }
+
+    static List<ConfigIssue> issuesAbout(EffectiveConfig config, String setting) {
+        return config.issues().stream().filter(i -> setting.equals(i.setting())).toList();
+    }
+
+    static String scheme(String url) {
+        int i = url.indexOf("://");
+        return i < 0 ? "" : url.substring(0, i).toLowerCase(Locale.ROOT);
+    }
+
+    static String join(List<String> names) {
+        if (names.size() <= 1) {
+            return String.join("", names);
+        }
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    }
+}

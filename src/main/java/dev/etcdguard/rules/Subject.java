@@ -1,0 +1,31 @@
+package dev.etcdguard.rules;
+
+import dev.etcdguard.etcd.EffectiveConfig;
+import dev.etcdguard.etcd.FileView;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What a rule sees of one member: its effective configuration and a way to read the files it names.
+ * Never the source it came from.
+ */
+final class Subject {
+
+    final EffectiveConfig config;
+    final FileView files;
+    final int runAsUid;
+    final EvaluationOptions options;
+    private final Map<TlsProfile, TlsMaterial> tls = new EnumMap<>(TlsProfile.class);
+
+    Subject(EffectiveConfig config, FileView files, int runAsUid, EvaluationOptions options) {
+        this.config = config;
+        this.files = files;
+        this.runAsUid = runAsUid;
+        this.options = options;
+    }
+
+    /** The TLS files of a profile, read and parsed once however many checks use them. */
+    TlsMaterial tls(TlsProfile profile) {
+        return tls.computeIfAbsent(profile, p -> TlsMaterial.load(p, config, files));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.etcdguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./etcdguard demo}: real throw-away clusters, the right verdicts, and nothing left running. */
+class DemoIT {
+
+    private static final Pattern PID = Pattern.compile("\\(pid (\\d+),");
+
+    private static List<Long> pids(String text) {
+        List<Long> pids = new ArrayList<>();
+        Matcher m = PID.matcher(text);
+        while (m.find()) {
+            pids.add(Long.parseLong(m.group(1)));
+        }
+        return pids;
+    }
+
+    private static void assertGone(List<Long> pids) throws InterruptedException {
+        for (long pid : pids) {
+            for (int i = 0; i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d still alive", pid).isFalse();
+        }
+    }
+
+    @Test
+    void demoShowsEachConfigurationAndStopsEveryMember() throws Exception {
+        Launcher.Run run = Launcher.run(Map.of(), "demo", "--no-color");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        String[] parts = run.stdout().split("=== Demo ");
+        assertThat(parts).hasSize(4);
+        assertThat(parts[1]).contains("correct peer TLS").contains("[PASS] 2.4").doesNotContain("[FAIL] 2.4");
+        assertThat(parts[2]).contains("plaintext").contains("[FAIL] 2.4").contains("peer-cert-key-set");
+        assertThat(parts[3]).contains("http:// peer URLs").contains("[FAIL] 2.4")
+                .contains("[PASS] peer-cert-key-set").contains("ignores the certificate on an http listener");
+        List<Long> pids = pids(run.stdout());
+        assertThat(pids).hasSize(9);
+        assertGone(pids);
+    }
+
+    @Test
+    void ctrlCStopsTheMembersItStarted() throws Exception {
+        Process demo = new ProcessBuilder(Launcher.ROOT.resolve("etcdguard").toString(), "demo", "--no-color")
+                .directory(Launcher.ROOT.toFile()).redirectErrorStream(true).start();
+        List<Long> pids = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.contains("started members")) {
+                    pids.addAll(pids(line));
+                    break;
+                }
+            }
+            assertThat(pids).hasSize(3);
+            // SIGINT, as Ctrl-C in a terminal sends (the launcher execs the JVM, so this is its pid)
+            new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor();
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+        assertGone(pids);
+    }
+}

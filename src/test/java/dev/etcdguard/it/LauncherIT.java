@@ -1,0 +1,183 @@
+package dev.etcdguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdguard.pki.CertificateAuthority;
+import dev.etcdguard.pki.IssuedCertificate;
+import dev.etcdguard.pki.KeyFormat;
+import dev.etcdguard.pki.LeafSpec;
+import dev.etcdguard.sandbox.FakeProcfs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The user's view: the {@code ./etcdguard} launcher, its help, exit codes and JSON contract. */
+class LauncherIT {
+
+    @TempDir
+    Path dir;
+
+    private FakeProcfs proc;
+    private IssuedCertificate peer;
+
+    /** Three etcd processes: correct TLS (101), cert flags on http URLs (102), a lone member (103); and etcdctl. */
+    @BeforeEach
+    void fakeNode() throws IOException {
+        CertificateAuthority ca = CertificateAuthority.create("etcd-ca");
+        peer = ca.issue(LeafSpec.peer("m1", "127.0.0.1"));
+        Path cert = dir.resolve("peer.crt");
+        Path key = dir.resolve("peer.key");
+        Path caFile = dir.resolve("ca.crt");
+        peer.writeCertificate(cert);
+        peer.writePrivateKey(key, KeyFormat.PKCS8);
+        ca.writeCertificate(caFile);
+        proc = new FakeProcfs(dir.resolve("proc"));
+        List<String> tls = new ArrayList<>(List.of("etcd", "--name=m1", "--peer-cert-file=" + cert, "--peer-key-file=" + key,
+                "--peer-trusted-ca-file=" + caFile, "--listen-peer-urls=https://127.0.0.1:12380",
+                "--initial-advertise-peer-urls=https://127.0.0.1:12380",
+                "--initial-cluster=m1=https://127.0.0.1:12380,m2=https://127.0.0.1:22380"));
+        proc.addProcess(101, "/usr/bin/etcd", tls, Map.of(), 0);
+        List<String> http = new ArrayList<>(tls.stream().map(a -> a.replace("https://", "http://")).toList());
+        proc.addProcess(102, "/usr/local/bin/etcd", http, Map.of(), 0);
+        proc.addProcess(103, "/usr/bin/etcd", List.of("etcd", "--name=solo"), Map.of(), 0);
+        proc.addProcess(104, "/usr/bin/etcdctl", List.of("etcdctl", "--cert=" + cert), Map.of(), 0);
+    }
+
+    @Test
+    void helpIsCompleteAndDocumentsExitCodes() throws Exception {
+        Launcher.Run main = Launcher.run(Map.of(), "--help");
+        assertThat(main.exitCode()).isZero();
+        assertThat(main.stdout()).contains("scan", "demo", "Exit codes", "0  no result is FAIL or ERROR",
+                "1  at least one result is FAIL", "2  the scan could not run");
+        Launcher.Run scan = Launcher.run(Map.of(), "scan", "--help");
+        assertThat(scan.exitCode()).isZero();
+        assertThat(scan.stdout()).contains("--host", "--proc-root", "--pid", "--format", "text, json", "--output",
+                "--expiry-warn-days", "--verbose", "--no-color", "Exit codes");
+        assertThat(Launcher.run(Map.of(), "demo", "--help").stdout()).contains("Ctrl-C");
+        assertThat(Launcher.run(Map.of(), "--version").stdout()).contains("etcdguard 0.1.0");
+    }
+
+    @Test
+    void jsonReportHoldsTheContract() throws Exception {
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "--format", "json");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        JsonNode root = JsonMapper.builder().build().readTree(run.stdout());
+        assertThat(root.path("tool").path("name").asString()).isEqualTo("etcdguard");
+        JsonNode results = root.path("results");
+        assertThat(results.size()).isEqualTo(3);
+        for (JsonNode r : results) {
+            assertThat(r.path("rule").asString()).isEqualTo("etcd-peer-tls");
+            assertThat(r.path("title").asString()).isEqualTo("etcd uses TLS encryption for peer connections");
+            assertThat(r.path("controls").toString()).contains("cis-kubernetes-1.5.1:2.4", "disa-stig-kubernetes:V-242432");
+            assertThat(r.path("target").path("kind").asString()).isEqualTo("process");
+            assertThat(r.path("checks").isArray()).isTrue();
+            for (JsonNode c : r.path("checks")) {
+                assertThat(c.has("id") && c.has("status") && c.has("message")).isTrue();
+            }
+            assertThat(r.has("remediation")).isTrue();
+        }
+        assertThat(results.get(0).path("status").asString()).isEqualTo("PASS");
+        assertThat(results.get(0).path("target").path("pid").asLong()).isEqualTo(101);
+        assertThat(results.get(0).path("target").path("exe").asString()).isEqualTo("/usr/bin/etcd");
+        assertThat(results.get(0).path("target").path("member").asString()).isEqualTo("m1");
+        JsonNode failing = results.get(1);
+        assertThat(failing.path("status").asString()).isEqualTo("FAIL");
+        assertThat(failing.path("target").path("exe").asString()).isEqualTo("/usr/local/bin/etcd");
+        assertThat(failing.path("remediation").asString()).contains("--peer-cert-file");
+        JsonNode urls = null;
+        for (JsonNode c : failing.path("checks")) {
+            if (c.path("id").asString().equals("peer-urls-https")) {
+                urls = c;
+            }
+        }
+        assertThat(urls).isNotNull();
+        assertThat(urls.path("status").asString()).isEqualTo("FAIL");
+        JsonNode ev = urls.path("evidence").get(0);
+        assertThat(ev.path("setting").asString()).isEqualTo("listen-peer-urls");
+        assertThat(ev.path("value").asString()).isEqualTo("http://127.0.0.1:12380");
+        assertThat(ev.path("source").asString()).isEqualTo("flag");
+        assertThat(ev.path("at").asString()).isEqualTo("argv[5]");
+        assertThat(results.get(2).path("status").asString()).isEqualTo("NOT_APPLICABLE");
+        JsonNode summary = root.path("summary");
+        assertThat(summary.path("PASS").asInt()).isEqualTo(1);
+        assertThat(summary.path("FAIL").asInt()).isEqualTo(1);
+        assertThat(summary.path("NOT_APPLICABLE").asInt()).isEqualTo(1);
+        assertThat(summary.path("WARN").asInt()).isZero();
+        assertThat(summary.path("ERROR").asInt()).isZero();
+    }
+
+    @Test
+    void textReportNeverPrintsKeyMaterial() throws Exception {
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "-v");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stdout()).contains("[PASS] 2.4 etcd uses TLS encryption for peer connections",
+                "[FAIL] 2.4 etcd uses TLS encryption for peer connections", "[N/A] 2.4", "== Summary etcd ==",
+                "== Remediations etcd ==", "1 checks FAIL");
+        String keyBase64 = Base64.getEncoder().encodeToString(peer.privateKey().getEncoded());
+        for (String output : List.of(run.stdout(), Launcher.run(Map.of(), "scan", "--proc-root",
+                proc.root().toString(), "--format", "json").stdout())) {
+            assertThat(output).doesNotContain("PRIVATE KEY").doesNotContain(keyBase64.substring(20, 60));
+        }
+        assertThat(run.stdout()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void colourOnlyOnATerminalAndNeverWithNoColor() throws Exception {
+        String cmd = Launcher.ROOT.resolve("etcdguard") + " scan --proc-root " + proc.root();
+        Launcher.Run tty = Launcher.exec(List.of("script", "-qec", cmd, "/dev/null"), Map.of());
+        assertThat(tty.stdout()).contains("\u001b[32m[PASS]");
+        Launcher.Run noColor = Launcher.exec(List.of("script", "-qec", cmd, "/dev/null"), Map.of("NO_COLOR", "1"));
+        assertThat(noColor.stdout()).contains("[PASS]").doesNotContain("\u001b[");
+    }
+
+    @Test
+    void outputFileAndPidFilter() throws Exception {
+        Path report = dir.resolve("report.json");
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "--pid", "101",
+                "--format", "json", "-o", report.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).isEmpty();
+        JsonNode root = JsonMapper.builder().build().readTree(Files.readString(report));
+        assertThat(root.path("results").size()).isEqualTo(1);
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndExitCodeTwo() throws Exception {
+        Launcher.Run missing = Launcher.run(Map.of(), "scan", "--proc-root", dir.resolve("nope").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.stderr()).startsWith("etcdguard: error: cannot list").doesNotContain("Exception").doesNotContain("\tat ");
+        Launcher.Run badOption = Launcher.run(Map.of(), "scan", "--format", "xml");
+        assertThat(badOption.exitCode()).isEqualTo(2);
+        assertThat(badOption.stderr()).contains("Invalid value for option '--format'").doesNotContain("\tat ");
+        Launcher.Run unwritable = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(),
+                "-o", dir.resolve("no/such/dir/r.txt").toString());
+        assertThat(unwritable.exitCode()).isEqualTo(2);
+        assertThat(unwritable.stderr()).startsWith("etcdguard: error:").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unreadableEvidenceIsAnErrorWithExitCodeTwo() throws Exception {
+        proc.addProcess(105, "/usr/bin/etcd", List.of("etcd", "--name=x",
+                "--initial-cluster=x=http://127.0.0.1:1,y=http://127.0.0.1:2"), null, 0);
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "--pid", "105");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stdout()).contains("[ERROR] 2.4", "evidence-readable", "environ");
+    }
+
+    @Test
+    void nodeWithoutEtcdSaysSoAndPointsToTheDemo() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-proc"));
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", empty.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("no etcd server process found on this node", "./etcdguard demo");
+    }
+}
