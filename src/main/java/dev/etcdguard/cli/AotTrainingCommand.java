@@ -61,7 +61,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                         "-o", dir.resolve("report." + format).toString());
             }
             Main.run("scan", "--proc-root", dir.resolve("nothing").toString(), "-o", dir.resolve("err.txt").toString());
-            new picocli.CommandLine(new Main()).getUsageMessage();
+            Main.commandLine(null).getUsageMessage();
             return 0;
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {

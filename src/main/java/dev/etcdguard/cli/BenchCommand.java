@@ -17,15 +17,17 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Benchmark a whole node scan against kube-bench's method, side by side in the same run.",
             "",
             "Starts a throw-away 3-member etcd cluster with peer TLS on 127.0.0.1, then alternates:",
-            "  ours:       ./etcdguard scan --host   (whole process: launcher, JVM, scan, report)",
-            "  kube-bench: /bin/sh -c '/bin/ps -ef | /bin/grep etcd | /bin/grep -v grep', once per",
-            "              each of the 7 checks of its etcd section (what kube-bench runs to audit them)",
-            "Wall time per run is measured around the process(es); peak RSS in separate runs under GNU",
-            "/usr/bin/time. Prints a Markdown table (median, p90, mean) for BENCHMARKS.md."})
+            "  ours:       ./etcdguard scan --host (whole process: launcher, JVM, scan, report)",
+            "  kube-bench: /bin/sh -c '/bin/ps -ef | /bin/grep etcd | /bin/grep -v grep',",
+            "              once for each of the 7 checks of its etcd section",
+            "",
+            "Wall time per run is measured around the process(es); peak RSS in separate runs under GNU "
+                + "/usr/bin/time. Prints a Markdown table (median, p90, mean) for BENCHMARKS.md."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int KUBE_BENCH_ETCD_CHECKS = 7;

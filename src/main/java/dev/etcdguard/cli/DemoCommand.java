@@ -24,13 +24,14 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Start throw-away 3-member etcd clusters on 127.0.0.1 and scan them.",
             "",
-            "Runs Debian's etcd binary (package etcd-server) in three configurations: correct peer TLS,",
-            "plaintext peers, and peer certificate flags with http:// peer URLs (which every flag-presence",
-            "scanner passes, while etcd serves plaintext). Prints the findings for each, then stops every",
-            "process it started, also on Ctrl-C. Writes only under a temporary directory, removed at the end."})
+            "Runs Debian's etcd binary (package etcd-server) in three configurations: correct peer TLS, "
+                + "plaintext peers, and peer certificate flags with http:// peer URLs (which every flag-presence "
+                + "scanner passes, while etcd serves plaintext). Prints the findings for each, then stops every "
+                + "process it started, also on Ctrl-C. Writes only under a temporary directory, removed at the end."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Show the evidence of every check.")

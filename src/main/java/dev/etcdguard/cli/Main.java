@@ -10,16 +10,17 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {
             "Security-posture scanner for etcd in Kubernetes.",
-            "Its verdict on etcd's peer TLS (CIS Kubernetes 2.4) is true on the wire: it resolves etcd's",
-            "effective configuration (flags, ETCD_* variables, --config-file) and inspects the certificates."},
-        subcommands = {ScanCommand.class, DemoCommand.class, BenchCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class},
+            "Its verdict on etcd's peer TLS (CIS Kubernetes 2.4) is true on the wire: it resolves etcd's "
+                + "effective configuration (flags, ETCD_* variables, --config-file) as etcd does and inspects "
+                + "the certificate files themselves."},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  no result is FAIL or ERROR",
             "  1  at least one result is FAIL",
             "  2  the scan could not run, or a result is ERROR (evidence could not be read)",
             "",
-            "Run 'etcdguard help scan' for the scan's options; 'etcdguard demo' shows it on throw-away etcd clusters."})
+            "Run 'etcdguard help scan' for the scan's options; 'etcdguard demo' shows it on throw-away etcd "
+                + "clusters."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -31,13 +32,42 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (never throws, never prints a stack trace). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args.length == 0 ? null : args[0]);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("etcdguard: error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 2;
         });
         cli.setExitCodeExceptionMapper(e -> 2);
         return cli.execute(args);
+    }
+
+    /**
+     * The command line with its subcommands. Building picocli's model of a command costs start-up
+     * time, so when the first argument names a subcommand only that one is built; help and unknown
+     * words get all of them.
+     */
+    static CommandLine commandLine(String first) {
+        CommandLine cli = new CommandLine(new Main());
+        boolean all = first == null || !SUBCOMMANDS.containsKey(first);
+        SUBCOMMANDS.forEach((name, factory) -> {
+            if (all || name.equals(first)) {
+                cli.addSubcommand(name, factory.get());
+            }
+        });
+        if (all) {
+            cli.addSubcommand("help", new CommandLine.HelpCommand());
+        }
+        return cli;
+    }
+
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS =
+            new java.util.LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("scan", ScanCommand::new);
+        SUBCOMMANDS.put("demo", DemoCommand::new);
+        SUBCOMMANDS.put("bench", BenchCommand::new);
+        SUBCOMMANDS.put("aot-training", AotTrainingCommand::new);
     }
 
     @Override

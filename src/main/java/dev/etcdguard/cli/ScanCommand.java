@@ -20,15 +20,18 @@ import picocli.CommandLine.Option;
 
 @Command(name = "scan",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Audit the etcd server processes on this node (--host, the default).",
             "",
-            "Finds every process whose executable is etcd by reading /proc (containerized etcd included;",
-            "not etcdctl, kube-apiserver or shell wrappers), resolves each one's effective configuration as",
-            "etcd does (a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* variables;",
-            "defaults last), reads the certificate files through the process's own root, and evaluates",
-            "rule 2.4, etcd-peer-tls. Needs root to read other users' /proc/PID/environ and key files;",
-            "evidence it cannot read makes the result ERROR, never PASS."},
+            "Finds every process whose executable is etcd by reading /proc (containerized etcd included; "
+                + "not etcdctl, kube-apiserver or shell wrappers), resolves each one's effective configuration "
+                + "as etcd does (a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* "
+                + "variables; defaults last), reads the certificate files through the process's own root, and "
+                + "evaluates rule 2.4, etcd-peer-tls.",
+            "",
+            "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
+                + "the result ERROR, never PASS."},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  no result is FAIL or ERROR (also when no etcd process is found)",

@@ -67,8 +67,9 @@ public final class CertificateFacts {
             }
             return sameModulus;
         }
-        if (publicKey instanceof ECPublicKey && key instanceof ECPrivateKey) {
-            return signsFor(publicKey, key, "SHA256withECDSA");
+        if (publicKey instanceof ECPublicKey ecPublic && key instanceof ECPrivateKey ecPrivate) {
+            Boolean computed = EcPublicPoint.matches(ecPublic, ecPrivate);
+            return computed != null ? computed : signsFor(publicKey, key, "SHA256withECDSA");
         }
         if (publicKey instanceof EdECPublicKey edPublic && key instanceof EdECPrivateKey edPrivate) {
             String curve = edPublic.getParams().getName();

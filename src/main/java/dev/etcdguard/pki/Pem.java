@@ -1,6 +1,7 @@
 package dev.etcdguard.pki;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -69,6 +70,33 @@ public final class Pem {
         return new CertificatesRead.Parsed(chain);
     }
 
+    /**
+     * A trusted CA file read the way etcd 3.4 loads it (pkg/tlsutil.NewCertPool): every PEM block, whatever
+     * its type, must parse as a certificate; etcd refuses to start otherwise ("x509: malformed certificate").
+     */
+    public static CertificatesRead readTrustedCertificates(byte[] pem) {
+        List<PemBlock> blocks = PemBlock.parseAll(pem);
+        List<X509Certificate> certificates = new ArrayList<>();
+        int number = 0;
+        for (PemBlock block : blocks) {
+            number++;
+            if (block.broken()) {
+                return new CertificatesRead.Invalid("block " + number + " (" + block.type() + ") is not valid PEM: "
+                        + block.problem());
+            }
+            try {
+                certificates.add(parseCertificate(block.content()));
+            } catch (CertificateException | RuntimeException e) {
+                return new CertificatesRead.Invalid("block " + number + " (" + block.type()
+                        + ") is not a certificate, so etcd refuses the whole file: " + SafeText.describe(e));
+            }
+        }
+        if (certificates.isEmpty()) {
+            return new CertificatesRead.Invalid("no PEM CERTIFICATE block found");
+        }
+        return new CertificatesRead.Parsed(certificates);
+    }
+
     /** The first private key block of {@code pem}. */
     public static PrivateKeyRead readPrivateKey(byte[] pem) {
         List<PemBlock> blocks = PemBlock.parseAll(pem);
@@ -135,7 +163,7 @@ public final class Pem {
     private static PrivateKeyInfo wrap(AlgorithmIdentifier algorithm, ASN1Encodable key) {
         try {
             return new PrivateKeyInfo(algorithm, key);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot re-encode key structure", e);
         }
     }
@@ -143,7 +171,7 @@ public final class Pem {
     private static byte[] encoded(PrivateKeyInfo info) {
         try {
             return info.getEncoded();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot re-encode key structure", e);
         }
     }

@@ -28,7 +28,7 @@ record TlsMaterial(Resolved certSetting, Resolved keySetting, Resolved caSetting
         return new TlsMaterial(cert, key, ca, certFile, keyFile, caFile,
                 certFile instanceof FileRead.Ok ok ? Pem.readCertificates(ok.bytes()) : null,
                 keyFile instanceof FileRead.Ok ok ? Pem.readPrivateKey(ok.bytes()) : null,
-                caFile instanceof FileRead.Ok ok ? Pem.readCertificates(ok.bytes()) : null,
+                caFile instanceof FileRead.Ok ok ? Pem.readTrustedCertificates(ok.bytes()) : null,
                 clientCertFile,
                 clientCertFile instanceof FileRead.Ok ok ? Pem.readCertificates(ok.bytes()) : null);
     }

@@ -2,6 +2,7 @@ package dev.etcdguard.sandbox;
 
 import dev.etcdguard.pki.CertificateAuthority;
 import dev.etcdguard.pki.LeafSpec;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,7 +70,7 @@ public final class LocalCluster implements AutoCloseable {
         this.caFile = caFile;
         this.peerTls = builder.peerTls;
         this.delivery = builder.delivery;
-        this.shutdownHook = new Thread(this::killMembers, "etcdguard-sandbox-shutdown");
+        this.shutdownHook = new Thread(this::onJvmExit, "etcdguard-sandbox-shutdown");
     }
 
     public static Builder builder(Path workDir) {
@@ -89,7 +90,7 @@ public final class LocalCluster implements AutoCloseable {
             return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
         }
         String searchPath = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : searchPath.split(java.io.File.pathSeparator)) {
+        for (String dir : searchPath.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }
@@ -192,6 +193,12 @@ public final class LocalCluster implements AutoCloseable {
         } catch (IllegalStateException | IllegalArgumentException e) {
             // the JVM is shutting down (the hook is running) or the hook was never registered
         }
+        WorkDir.clean(workDir, removeWorkDir);
+    }
+
+    /** Shutdown hook (e.g. Ctrl-C during a demo): same as close, without touching the hook registry. */
+    private void onJvmExit() {
+        killMembers();
         WorkDir.clean(workDir, removeWorkDir);
     }
 

@@ -1,6 +1,8 @@
 package dev.etcdguard.sandbox;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,8 +13,8 @@ import java.util.Map;
 record MemberSettings(Map<String, String> general, Map<String, String> peerSecurity) {
 
     MemberSettings {
-        general = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(general));
-        peerSecurity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(peerSecurity));
+        general = Collections.unmodifiableMap(new LinkedHashMap<>(general));
+        peerSecurity = Collections.unmodifiableMap(new LinkedHashMap<>(peerSecurity));
     }
 
     /** Every setting as flag name to value, in a stable order. */
@@ -30,6 +32,6 @@ record MemberSettings(Map<String, String> general, Map<String, String> peerSecur
     }
 
     static String environmentName(String flag) {
-        return "ETCD_" + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        return "ETCD_" + flag.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 }

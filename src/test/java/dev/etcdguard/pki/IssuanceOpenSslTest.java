@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +23,7 @@ class IssuanceOpenSslTest {
 
     @BeforeAll
     static void needsOpenSsl() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(OpenSsl.available(), "openssl not installed");
+        Assumptions.assumeTrue(OpenSsl.available(), "openssl not installed");
     }
 
     @Test
@@ -149,7 +151,7 @@ class IssuanceOpenSslTest {
         OpenSsl.Result wrongCa = OpenSsl.run("verify", "-CAfile", otherCa.toString(), "-untrusted", inter.toString(),
                 leafFile.toString());
 
-        List<java.security.cert.X509Certificate> chain = List.of(leaf.certificate(), intermediate.certificate());
+        List<X509Certificate> chain = List.of(leaf.certificate(), intermediate.certificate());
         assertThat(good.exitCode()).as(good.output()).isZero();
         assertThat(CertificateFacts.chainProblem(chain, List.of(TestPki.CA.certificate()))).isEmpty();
         assertThat(missingIntermediate.exitCode()).isNotZero();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,13 +109,30 @@ class PemCertificatesTest {
         String crlf = new String(TestPki.certPem(issued, dir), StandardCharsets.US_ASCII).replace("\n", "\r\n");
 
         assertThat(Pem.readCertificates(crlf.getBytes(StandardCharsets.US_ASCII)))
-                .isEqualTo(new CertificatesRead.Parsed(java.util.List.of(issued.certificate())));
+                .isEqualTo(new CertificatesRead.Parsed(List.of(issued.certificate())));
+    }
+
+    @Test
+    void trustedCaFileMustHoldOnlyCertificates() throws Exception {
+        String ca = new String(TestPki.certPem(TestPki.CA.issue(LeafSpec.peer("m1")), dir), StandardCharsets.US_ASCII);
+        String withKey = ca + new String(TestPki.keyPem(TestPki.CA.issue(LeafSpec.peer("m2")), KeyFormat.PKCS8, dir),
+                StandardCharsets.US_ASCII);
+
+        CertificatesRead plain = Pem.readTrustedCertificates(ca.getBytes(StandardCharsets.US_ASCII));
+        CertificatesRead mixed = Pem.readTrustedCertificates(withKey.getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(plain).isInstanceOf(CertificatesRead.Parsed.class);
+        assertThat(mixed).isInstanceOfSatisfying(CertificatesRead.Invalid.class, invalid ->
+                assertThat(invalid.reason()).startsWith("block 2 (PRIVATE KEY) is not a certificate, so etcd refuses"));
+        // the lenient reader, like Go's certificate file loading, skips the key block
+        assertThat(Pem.readCertificates(withKey.getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(CertificatesRead.Parsed.class);
     }
 
     private static byte[] encoded(IssuedCertificate issued) {
         try {
             return issued.certificate().getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -153,7 +153,7 @@ class LocalClusterTest {
     void serverAuthOnlyPeerCertificatesNeverFormACluster() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder(tmp.resolve("server-only"))
                 .peerCertificate(name -> LeafSpec.peer(name, "127.0.0.1").withUsages("serverAuth")).start()) {
-            assertThat(cluster.awaitHealthy(Duration.ofSeconds(4))).isFalse();
+            assertThat(cluster.awaitHealthy(Duration.ofSeconds(3))).isFalse();
             assertThat(cluster.members()).allMatch(m -> Proc.alive(m.pid()));
             assertThat(Files.readString(cluster.logFile("m1"))).contains("incompatible key usage");
         }
