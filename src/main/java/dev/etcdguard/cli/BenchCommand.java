@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println("| method | median ms | p90 ms | mean ms | peak RSS |");
             out.println("|---|---|---|---|---|");
             out.println(row("etcdguard scan --host (whole process)", oursMs, oursRss + " KiB"));
-            out.println(row("kube-bench method: 7 x ps -ef | grep etcd | grep -v grep", theirsMs, theirsRss + " KiB (largest process)"));
+            out.println(row("kube-bench method: 7 x `ps -ef \\| grep etcd \\| grep -v grep`", theirsMs, theirsRss + " KiB (largest process)"));
             double ratio = median(oursMs) / median(theirsMs);
             out.println();
             out.printf(Locale.ROOT, "ratio of medians: %.0f %% (target: under 40 %%) -> %s; %d runs each, %d warm-up%n",
