@@ -12,6 +12,10 @@ final class Describe {
         return switch (target) {
             case Target.Process p -> "pid " + p.pid() + " " + p.exe()
                     + (p.member() == null ? "" : " (member " + p.member() + ")");
+            case Target.Manifest m -> m.file() + (m.line() > 0 ? ":" + m.line() + ":" + m.column() : "")
+                    + (m.document() >= 0 ? " document " + m.document() : "")
+                    + (m.resource() == null ? "" : " " + m.resource())
+                    + (m.container() == null ? "" : " container " + m.container());
         };
     }
 

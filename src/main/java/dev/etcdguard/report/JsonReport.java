@@ -69,6 +69,16 @@ public final class JsonReport {
                 node.put("exe", p.exe());
                 node.put("member", p.member());
             }
+            case Target.Manifest m -> {
+                node.put("kind", "manifest");
+                node.put("file", m.file());
+                node.put("document", m.document());
+                node.put("line", m.line());
+                node.put("column", m.column());
+                node.put("resource", m.resource());
+                node.put("container", m.container());
+                node.put("member", m.member());
+            }
         }
         return node;
     }
