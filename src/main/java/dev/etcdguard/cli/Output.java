@@ -2,6 +2,8 @@ package dev.etcdguard.cli;
 
 import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.report.JsonReport;
+import dev.etcdguard.report.JunitReport;
+import dev.etcdguard.report.SarifReport;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.report.TextReport;
 import java.io.IOException;
@@ -15,7 +17,7 @@ import java.nio.file.StandardCopyOption;
 /** Renders a report to stdout or to a file (written atomically). */
 final class Output {
 
-    enum Format { text, json }
+    enum Format { text, json, sarif, junit }
 
     private Output() {}
 
@@ -45,6 +47,8 @@ final class Output {
         switch (format) {
             case text -> new TextReport(color, verbose).render(report, out);
             case json -> new JsonReport().render(report, out);
+            case sarif -> new SarifReport().render(report, out);
+            case junit -> new JunitReport().render(report, out);
         }
     }
 

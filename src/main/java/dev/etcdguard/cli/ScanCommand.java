@@ -1,14 +1,20 @@
 package dev.etcdguard.cli;
 
+import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
+import dev.etcdguard.etcd.ConfigResolver;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
+import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.rules.EvaluationOptions;
 import dev.etcdguard.rules.Evaluator;
 import dev.etcdguard.rules.Result;
+import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
+import dev.etcdguard.rules.SourceFindings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,30 +23,44 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "scan",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
-            "Audit the etcd server processes on this node (--host, the default).",
+            "Audit etcd: the etcd processes of this node (--host, the default without PATH), or Kubernetes "
+                + "manifests and kubeadm configurations (PATH...).",
             "",
-            "Finds every process whose executable is etcd by reading /proc (containerized etcd included; "
+            "Host: finds every process whose executable is etcd by reading /proc (containerized etcd included; "
                 + "not etcdctl, kube-apiserver or shell wrappers), resolves each one's effective configuration "
                 + "as etcd does (a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* "
-                + "variables; defaults last), reads the certificate files through the process's own root, and "
-                + "evaluates rule 2.4, etcd-peer-tls.",
+                + "variables; defaults last) and reads its certificate files through the process's own root. "
+                + "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
+                + "the result ERROR, never PASS. Also checks /etc/kubernetes/manifests for a second etcd static pod.",
             "",
-            "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
-                + "the result ERROR, never PASS."},
+            "Manifests: YAML (multi-document) and JSON files, directories (recursive: *.yaml, *.yml, *.json) and "
+                + "'-' for standard input. Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, "
+                + "ReplicationControllers, Jobs, CronJobs, PodTemplates and List items; containers and "
+                + "initContainers whose command (or args) runs etcd, also through 'sh -c'; command and args "
+                + "together, the container's ETCD_* env, and a --config-file in a ConfigMap volume whose "
+                + "ConfigMap is among the scanned files. kubeadm ClusterConfiguration is evaluated as the static "
+                + "pod kubeadm writes. Certificate files live on the node: pass --node-root to check them."},
         footerHeading = "%nExit codes:%n",
         footer = {
-            "  0  no result is FAIL or ERROR (also when no etcd process is found)",
+            "  0  no result is FAIL or ERROR (also when no etcd is found)",
             "  1  at least one result is FAIL",
-            "  2  the scan could not run, or a result is ERROR"})
+            "  2  the scan could not run, or a result is ERROR (unreadable evidence or input)"})
 final class ScanCommand implements Callable<Integer> {
 
-    @Option(names = "--host", description = "Scan the etcd processes of this node (default).")
-    boolean host = true;
+    private static final Path KUBELET_STATIC_PODS = Path.of("/etc/kubernetes/manifests");
+
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Manifest files or directories to scan; '-' reads standard input. Without PATH: --host.")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--host", description = "Scan the etcd processes of this node (the default without PATH).")
+    boolean host;
 
     @Option(names = "--proc-root", paramLabel = "DIR", defaultValue = "/proc",
             description = "procfs to read (default: ${DEFAULT-VALUE}); e.g. /host/proc when etcdguard runs in a container.")
@@ -48,6 +68,26 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--pid", paramLabel = "PID", description = "Only scan this process (repeatable).")
     List<Long> pids = new ArrayList<>();
+
+    @Option(names = "--static-pod-dir", paramLabel = "DIR",
+            description = "Read DIR as kubelet reads its static-pod directory: every regular file not starting with a "
+                    + "dot is a pod, whatever its extension; a second etcd pod there is a FAIL (repeatable). With --host "
+                    + "(default /etc/kubernetes/manifests) only that check runs.")
+    List<Path> staticPodDirs = new ArrayList<>();
+
+    @Option(names = "--node-root", paramLabel = "DIR",
+            description = "A node's root file system: hostPath volumes of manifests are read under DIR, so the "
+                    + "certificate files get every check. Without it, manifest scans never read host files.")
+    Path nodeRoot;
+
+    @Option(names = "--assume-cluster",
+            description = "Evaluate single-member configurations as cluster members (for templates that will be "
+                    + "scaled out); the report says which results this changed.")
+    boolean assumeCluster;
+
+    @Option(names = "--max-file-size", paramLabel = "BYTES", defaultValue = "" + ManifestCollector.DEFAULT_MAX_FILE_BYTES,
+            description = "Skip manifest files larger than BYTES with an ERROR result (default: ${DEFAULT-VALUE}).")
+    long maxFileSize;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -68,29 +108,74 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (expiryWarnDays < 0) {
-            throw new IllegalArgumentException("--expiry-warn-days must not be negative");
+        if (expiryWarnDays < 0 || maxFileSize < 1) {
+            throw new IllegalArgumentException("--expiry-warn-days must not be negative and --max-file-size must be positive");
         }
-        List<Invocation> found;
-        try {
-            found = new ProcCollector(procRoot).collect(new HashSet<>(pids));
-        } catch (IOException e) {
-            throw new IOException("cannot list " + procRoot + ": " + IoErrors.reason(e));
+        List<RuleDocument> rules = RuleLoader.builtIn();
+        Evaluator evaluator = new Evaluator(rules, new EvaluationOptions(Instant.now(), expiryWarnDays));
+        boolean hostMode = paths.isEmpty() && (host || staticPodDirs.isEmpty());
+        List<Invocation> invocations;
+        List<SourceFinding> findings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (hostMode) {
+            invocations = hostInvocations();
+            List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs
+                    : Files.isDirectory(KUBELET_STATIC_PODS) ? List.of(KUBELET_STATIC_PODS) : List.of();
+            if (!dirs.isEmpty()) {
+                new ManifestCollector(new ManifestCollector.Options(null, maxFileSize)).collect(List.of(), dirs)
+                        .findings().stream().filter(f -> f.kind() == SourceFinding.Kind.DUPLICATE_STATIC_POD)
+                        .forEach(findings::add);
+            }
+            if (invocations.isEmpty()) {
+                notes.add(pids.isEmpty()
+                        ? "no etcd server process found on this node (read " + procRoot + "); run './etcdguard demo' to"
+                                + " see a scan of throw-away etcd clusters"
+                        : "no etcd server process with pid " + pids + " found in " + procRoot);
+            }
+        } else {
+            ManifestCollector.Output out = new ManifestCollector(new ManifestCollector.Options(nodeRoot, maxFileSize))
+                    .collect(paths, staticPodDirs);
+            invocations = assumeCluster ? assumeCluster(out.invocations(), notes) : out.invocations();
+            findings.addAll(out.findings());
+            if (invocations.isEmpty()) {
+                notes.add("no etcd container found in " + out.documents() + " document(s) of " + out.files() + " file(s)");
+            }
         }
-        Evaluator evaluator = new Evaluator(RuleLoader.builtIn(), new EvaluationOptions(Instant.now(), expiryWarnDays));
         List<Result> results = new ArrayList<>();
-        for (Invocation invocation : found) {
+        for (Invocation invocation : invocations) {
             results.addAll(evaluator.evaluate(invocation));
         }
-        List<String> notes = new ArrayList<>();
-        if (found.isEmpty()) {
-            notes.add(pids.isEmpty()
-                    ? "no etcd server process found on this node (read " + procRoot + "); run './etcdguard demo' to see"
-                            + " a scan of throw-away etcd clusters"
-                    : "no etcd server process with pid " + pids + " found in " + procRoot);
-        }
+        findings.forEach(f -> results.add(SourceFindings.toResult(f, rules)));
         ScanReport report = new ScanReport(results, notes);
         Output.write(report, format, output, verbose, noColor);
         return report.exitCode();
+    }
+
+    private List<Invocation> hostInvocations() throws IOException {
+        try {
+            return new ProcCollector(procRoot).collect(new HashSet<>(pids));
+        } catch (IOException e) {
+            throw new IOException("cannot list " + procRoot + ": " + IoErrors.reason(e));
+        }
+    }
+
+    /** Marks single-member configurations as cluster members, and notes which ones that changed. */
+    private static List<Invocation> assumeCluster(List<Invocation> invocations, List<String> notes) {
+        List<Invocation> out = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (Invocation inv : invocations) {
+            if (inv.clusterHint() == null
+                    && Evaluator.provablyAlone(ConfigResolver.resolve(inv, new ArrayList<>()))) {
+                changed.add(ScanReport.describe(inv.target()));
+                out.add(inv.withClusterHint("--assume-cluster"));
+            } else {
+                out.add(inv);
+            }
+        }
+        if (!changed.isEmpty()) {
+            notes.add("--assume-cluster evaluated " + changed.size() + " single-member configuration(s) as cluster members"
+                    + " (NOT_APPLICABLE without it): " + String.join("; ", changed));
+        }
+        return out;
     }
 }

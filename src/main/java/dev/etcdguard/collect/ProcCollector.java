@@ -162,11 +162,11 @@ public final class ProcCollector {
     /** Files as the process sees them: through its root (and working directory for relative paths). */
     record ProcFileView(Path processDir) implements FileView {
         @Override
-        public Path resolve(String path) {
+        public Lookup lookup(String path) {
             if (path.startsWith("/")) {
-                return processDir.resolve("root").resolve(path.substring(1));
+                return new Lookup.OnDisk(processDir.resolve("root").resolve(path.substring(1)));
             }
-            return processDir.resolve("cwd").resolve(path);
+            return new Lookup.OnDisk(processDir.resolve("cwd").resolve(path));
         }
     }
 }

@@ -39,10 +39,12 @@ final class ConfigFileReader {
     /**
      * Parses the file's text.
      *
-     * @param file the path as etcd names it, used in locations
+     * @param file   the path as etcd names it, used in locations
+     * @param origin where the text itself stands when it is embedded in another file (a ConfigMap value:
+     *               locations then point into that file), or null
      * @throws IllegalArgumentException with a one-line reason when the text is not a YAML mapping
      */
-    static Parsed parse(String file, String text) {
+    static Parsed parse(String file, String text, Location origin) {
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(file)
                 .setAllowDuplicateKeys(false)
@@ -63,11 +65,11 @@ final class ConfigFileReader {
         if (!(root instanceof MappingNode map)) {
             throw new IllegalArgumentException("not a YAML mapping of etcd settings");
         }
-        readMapping(file, map, "", values, issues);
+        readMapping(new Where(file, origin), map, "", values, issues);
         return new Parsed(values, issues);
     }
 
-    private static void readMapping(String file, MappingNode map, String prefix,
+    private static void readMapping(Where file, MappingNode map, String prefix,
                                     Map<String, Resolved> values, List<ConfigIssue> issues) {
         for (NodeTuple tuple : map.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
@@ -140,10 +142,19 @@ final class ConfigFileReader {
                 && (s.getValue().isEmpty() || s.getValue().equals("null") || s.getValue().equals("~"));
     }
 
-    private static Location location(String file, Node node) {
-        return node.getStartMark()
-                .map(m -> Location.fileLine(file, m.getLine() + 1, m.getColumn() + 1))
-                .orElse(new Location(file, file, 0, 0));
+    /** Where the text is: the config file itself, or a value embedded in another file. */
+    private record Where(String file, Location origin) {}
+
+    private static Location location(Where where, Node node) {
+        int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+        int column = node.getStartMark().map(m -> m.getColumn() + 1).orElse(0);
+        if (where.origin() == null) {
+            return Location.fileLine(where.file(), line, column);
+        }
+        // A block scalar's text starts on the line after its indicator; its columns are shifted by the indentation.
+        Location o = where.origin();
+        return new Location(o.file() + ":" + (o.line() + line) + " (" + where.file() + " line " + line + ")",
+                o.file(), o.line() + line, column);
     }
 
     private static String firstLine(String message) {

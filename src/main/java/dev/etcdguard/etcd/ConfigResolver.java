@@ -4,7 +4,6 @@ import dev.etcdguard.etcd.Invocation.EnvVar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,20 +88,37 @@ public final class ConfigResolver {
     private static void readConfigFile(Invocation invocation, Resolved configFile, Map<String, Resolved> values,
                                        List<ConfigIssue> issues, List<String> problems) {
         String name = configFile.value();
-        Path path = invocation.files().resolve(name);
-        try {
-            if (Files.size(path) > MAX_CONFIG_FILE_BYTES) {
-                problems.add("config file " + name + " is larger than 1 MiB; not read");
+        byte[] bytes;
+        Location origin = null;
+        switch (invocation.files().lookup(name)) {
+            case FileView.Lookup.OnDisk disk -> {
+                try {
+                    if (Files.size(disk.path()) > MAX_CONFIG_FILE_BYTES) {
+                        problems.add("config file " + name + " is larger than 1 MiB; not read");
+                        return;
+                    }
+                    bytes = Files.readAllBytes(disk.path());
+                } catch (IOException e) {
+                    problems.add("cannot read config file " + name + ": " + IoErrors.reason(e));
+                    return;
+                }
+            }
+            case FileView.Lookup.Content content -> {
+                bytes = content.bytes();
+                origin = content.origin();
+            }
+            case FileView.Lookup.Elsewhere elsewhere -> {
+                problems.add("config file " + name + " replaces every flag and ETCD_* variable, but it cannot be read: "
+                        + elsewhere.reason());
                 return;
             }
-            String text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-            ConfigFileReader.Parsed parsed = ConfigFileReader.parse(name, text);
+        }
+        try {
+            ConfigFileReader.Parsed parsed = ConfigFileReader.parse(name, new String(bytes, StandardCharsets.UTF_8), origin);
             values.putAll(parsed.values());
             issues.addAll(parsed.issues());
         } catch (IllegalArgumentException e) {
             problems.add("config file " + name + " is " + e.getMessage());
-        } catch (IOException e) {
-            problems.add("cannot read config file " + name + ": " + IoErrors.reason(e));
         }
     }
 

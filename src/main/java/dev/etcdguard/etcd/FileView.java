@@ -2,12 +2,29 @@ package dev.etcdguard.etcd;
 
 import java.nio.file.Path;
 
-/** Maps a path as an etcd member would open it to a path this scanner can read. */
+/** Finds the files an etcd member names, as that member would see them. */
 public interface FileView {
 
-    /** The readable path for {@code path} as the member sees it (relative paths: its working directory). */
-    Path resolve(String path);
+    /** Where the member's file {@code path} (absolute, or relative to its working directory) can be read. */
+    Lookup lookup(String path);
 
     /** Reads files on this machine as they are. */
-    FileView HOST = path -> Path.of(path);
+    FileView HOST = path -> new Lookup.OnDisk(Path.of(path));
+
+    /** Where a member's file is, for this scanner. */
+    sealed interface Lookup {
+
+        /** A file on this machine (it may still be missing or unreadable). */
+        record OnDisk(Path path) implements Lookup {}
+
+        /** The file's content is known without a file here, e.g. a ConfigMap key in the scanned manifests. */
+        record Content(byte[] bytes, Location origin) implements Lookup {}
+
+        /**
+         * The file is not reachable from here (e.g. on a node whose files were not given).
+         *
+         * @param suspicious true when the member itself most likely cannot read the file either
+         */
+        record Elsewhere(String reason, boolean suspicious) implements Lookup {}
+    }
 }

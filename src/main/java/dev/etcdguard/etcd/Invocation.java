@@ -13,14 +13,28 @@ import java.util.List;
  * @param runAsUid the uid the member runs as, or -1 when unknown
  * @param target   what this invocation describes, for reports
  * @param problems evidence that could not be read; a non-empty list makes the verdict ERROR
+ * @param warnings evidence that is incomplete but not missing (e.g. an environment value from a Secret)
+ * @param clusterHint why this member belongs to a multi-member cluster although its own configuration
+ *                    does not say so (e.g. {@code replicas: 3}), or null
  */
-public record Invocation(
-        List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target, List<String> problems) {
+public record Invocation(List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target,
+                         List<String> problems, List<String> warnings, String clusterHint) {
 
     public Invocation {
         argv = List.copyOf(argv);
         env = env == null ? null : List.copyOf(env);
         problems = List.copyOf(problems);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A running process: no warnings, no cluster hint. */
+    public Invocation(List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target,
+                      List<String> problems) {
+        this(argv, env, files, runAsUid, target, problems, List.of(), null);
+    }
+
+    public Invocation withClusterHint(String hint) {
+        return new Invocation(argv, env, files, runAsUid, target, problems, warnings, hint);
     }
 
     /** One command-line element. */

@@ -27,6 +27,11 @@ public record ScanReport(List<Result> results, List<String> notes) {
         return counts;
     }
 
+    /** A target in one line, as the text report shows it. */
+    public static String describe(dev.etcdguard.etcd.Target target) {
+        return Describe.target(target);
+    }
+
     /** 0: no FAIL and no ERROR; 1: some FAIL; 2: some ERROR (the scan could not judge a target). */
     public int exitCode() {
         Map<Status, Integer> s = summary();

@@ -27,24 +27,34 @@ public final class Evaluator {
         Subject subject = new Subject(config, invocation.files(), invocation.runAsUid(), options);
         List<Result> results = new ArrayList<>();
         for (RuleDocument rule : rules) {
-            results.add(evaluate(rule, subject, target, problems));
+            if (!rule.appliesTo().equals(RuleDocument.SOURCE)) {
+                results.add(evaluate(rule, subject, target, problems, invocation));
+            }
         }
         return results;
     }
 
-    private static Result evaluate(RuleDocument rule, Subject subject, Target target, List<String> problems) {
+    private static Result evaluate(RuleDocument rule, Subject subject, Target target, List<String> problems,
+                                   Invocation invocation) {
         List<CheckResult> checks = new ArrayList<>();
         if (!problems.isEmpty()) {
             checks.add(new CheckResult("evidence-readable", Status.ERROR, String.join("; ", problems), List.of()));
         }
+        if (!invocation.warnings().isEmpty()) {
+            checks.add(new CheckResult("evidence-complete", Status.WARN, String.join("; ", invocation.warnings()),
+                    List.of()));
+        }
         if (rule.appliesTo().equals("multi-member")) {
-            CheckResult membership = Membership.check(subject.config);
+            CheckResult membership = Membership.check(subject.config, invocation.clusterHint());
             checks.add(membership);
             if (membership.status() == Status.NOT_APPLICABLE) {
                 return new Result(rule, target, problems.isEmpty() ? Status.NOT_APPLICABLE : Status.ERROR, checks);
             }
         }
         Status overall = problems.isEmpty() ? Status.PASS : Status.ERROR;
+        for (CheckResult early : checks) {
+            overall = Status.worse(overall, early.status());
+        }
         for (CheckSpec spec : rule.checks()) {
             CheckResult check = Primitives.run(spec, subject);
             checks.add(check);
@@ -56,13 +66,19 @@ public final class Evaluator {
         return new Result(rule, target, overall, checks);
     }
 
+    /** Whether a member is provably alone by its own configuration: one member in initial-cluster, no discovery. */
+    public static boolean provablyAlone(EffectiveConfig config) {
+        return Membership.DISCOVERY.stream().allMatch(d -> config.get(d).isEmpty())
+                && config.initialClusterNames().size() <= 1;
+    }
+
     /** Whether a member is provably alone: one member in initial-cluster and no discovery. */
     static final class Membership {
         private static final Set<String> DISCOVERY = Set.of("discovery", "discovery-srv");
 
         private Membership() {}
 
-        static CheckResult check(EffectiveConfig config) {
+        static CheckResult check(EffectiveConfig config, String clusterHint) {
             List<Evidence> evidence = new ArrayList<>();
             evidence.add(new Evidence.Setting(config.get("initial-cluster")));
             for (String d : DISCOVERY) {
@@ -76,6 +92,10 @@ public final class Evaluator {
             if (names.size() > 1) {
                 return new CheckResult("cluster-membership", Status.PASS,
                         "member of a " + names.size() + "-member cluster (" + String.join(", ", names) + ")", evidence);
+            }
+            if (clusterHint != null) {
+                return new CheckResult("cluster-membership", Status.PASS,
+                        "evaluated as a cluster member: " + clusterHint, evidence);
             }
             return new CheckResult("cluster-membership", Status.NOT_APPLICABLE, "member '" + config.memberName()
                     + "' is alone: initial-cluster lists one member and no discovery is configured;"

@@ -20,19 +20,35 @@ sealed interface FileRead {
     /** The path as the member names it. */
     String path();
 
+    /** A file's bytes; {@code mode} and {@code uid} are -1 when the file has no owner here (e.g. a ConfigMap key). */
     record Ok(String path, byte[] bytes, int mode, int uid) implements FileRead {
         String modeOctal() {
-            return String.format("%04o", mode);
+            return mode < 0 ? "unknown" : String.format("%04o", mode);
+        }
+
+        boolean hasOwnership() {
+            return mode >= 0;
         }
     }
 
     /**
-     * @param status FAIL when etcd could not use the file either; ERROR when only this scanner cannot read it
+     * @param status FAIL when etcd could not use the file either; ERROR when only this scanner cannot read it;
+     *               WARN when etcd most likely cannot read it; NOT_APPLICABLE when it is elsewhere (a node)
      */
     record Problem(String path, Status status, String reason) implements FileRead {}
 
     static FileRead read(FileView view, String path) {
-        Path file = view.resolve(path);
+        return switch (view.lookup(path)) {
+            case FileView.Lookup.OnDisk disk -> readDisk(disk.path(), path);
+            case FileView.Lookup.Content content -> content.bytes().length == 0
+                    ? new Problem(path, Status.FAIL, path + " is empty")
+                    : new Ok(path, content.bytes(), -1, -1);
+            case FileView.Lookup.Elsewhere elsewhere -> new Problem(path,
+                    elsewhere.suspicious() ? Status.WARN : Status.NOT_APPLICABLE, path + ": " + elsewhere.reason());
+        };
+    }
+
+    private static FileRead readDisk(Path file, String path) {
         try {
             PosixFileAttributes attrs = Files.readAttributes(file, PosixFileAttributes.class);
             if (!attrs.isRegularFile()) {

@@ -9,11 +9,14 @@ import java.util.Map;
  *
  * @param number     the benchmark number shown in reports (CIS numbering), e.g. {@code 2.4}
  * @param controls   every framework mapping, e.g. {@code cis-kubernetes-1.5.1:2.4}
- * @param appliesTo  {@code any-member}, or {@code multi-member} (not applicable to a lone member)
+ * @param appliesTo  {@code any-member}; {@code multi-member} (not applicable to a lone member); or
+ *                   {@code source} (judged from what a source found about its input, not per member)
  * @param sections   section title to Markdown text, in document order
  */
 public record RuleDocument(String id, String number, String title, String severity, List<String> controls,
                            String appliesTo, List<CheckSpec> checks, Map<String, String> sections) {
+
+    public static final String SOURCE = "source";
 
     /** The text of the Remediation section, or an empty string. */
     public String remediation() {

@@ -66,10 +66,13 @@ public final class RuleLoader {
             throw new IllegalArgumentException(name + ": front matter is not valid YAML: " + e.getMessage());
         }
         String id = required(name, front, "id");
-        List<CheckSpec> checks = checks(name, front.get("check"));
+        String appliesTo = String.valueOf(front.getOrDefault("applies-to", "any-member"));
+        // A rule judged by a source about its input (applies-to: source) composes no member checks.
+        List<CheckSpec> checks = appliesTo.equals(RuleDocument.SOURCE) && front.get("check") == null
+                ? List.of() : checks(name, front.get("check"));
         return new RuleDocument(id, String.valueOf(front.getOrDefault("number", "")), required(name, front, "title"),
                 String.valueOf(front.getOrDefault("severity", "medium")), strings(front.get("controls")),
-                String.valueOf(front.getOrDefault("applies-to", "any-member")), checks,
+                appliesTo, checks,
                 sections(normalized.substring(end + 5)));
     }
 

@@ -49,22 +49,27 @@ final class TlsChecks {
         }
         List<Evidence> evidence = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        Status status = Status.PASS;
+        Status status = null; // the worst problem's status; a file that is elsewhere makes the check NOT_APPLICABLE
         for (FileRead f : files) {
             switch (f) {
-                case FileRead.Ok ok -> evidence.add(new Evidence.File(ok.path(),
-                        "regular file, " + ok.bytes().length + " bytes, mode " + ok.modeOctal() + ", owner uid " + ok.uid()));
+                case FileRead.Ok ok -> evidence.add(new Evidence.File(ok.path(), ok.bytes().length + " bytes"
+                        + (ok.hasOwnership() ? ", regular file, mode " + ok.modeOctal() + ", owner uid " + ok.uid() : "")));
                 case FileRead.Problem problem -> {
                     problems.add(problem.reason());
-                    status = Status.worse(status, problem.status());
+                    status = status == null ? problem.status() : Status.worse(status, problem.status());
                 }
             }
         }
-        if (status == Status.PASS) {
+        if (status == null) {
             return Outcome.pass(spec, files.size() + " file(s) exist, are regular and readable", evidence);
         }
         String message = String.join("; ", problems);
-        return status == Status.ERROR ? Outcome.error(spec, message, evidence) : Outcome.fail(spec, message, evidence);
+        return switch (status) {
+            case ERROR -> Outcome.error(spec, message, evidence);
+            case WARN -> Outcome.warn(spec, message, evidence);
+            case NOT_APPLICABLE -> Outcome.notEvaluated(spec, message, evidence);
+            default -> Outcome.fail(spec, message, evidence);
+        };
     }
 
     static CheckResult certParses(CheckSpec spec, Subject s) {
@@ -234,6 +239,9 @@ final class TlsChecks {
         TlsMaterial m = s.tls(p);
         if (!(m.keyFile() instanceof FileRead.Ok key)) {
             return Outcome.notEvaluated(spec, "not evaluated: " + p.keyFile + " could not be read", List.of());
+        }
+        if (!key.hasOwnership()) {
+            return Outcome.notEvaluated(spec, "not evaluated: " + p.keyFile + " has no file mode or owner here", List.of());
         }
         List<Evidence> evidence = List.of(new Evidence.File(key.path(), "mode " + key.modeOctal() + ", owner uid "
                 + key.uid() + (s.runAsUid >= 0 ? ", etcd runs as uid " + s.runAsUid : "")));

@@ -3,6 +3,7 @@ package dev.etcdguard.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdguard.etcd.FileView;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.sandbox.FakeProcfs;
@@ -61,8 +62,8 @@ class ProcCollectorTest {
         });
         assertThat(inv.runAsUid()).isZero();
         // files are read through the process's root, and relative paths through its cwd
-        assertThat(inv.files().resolve("/etc/etcd/peer.crt")).isEqualTo(proc.root().resolve("20/root/etc/etcd/peer.crt"));
-        assertThat(inv.files().resolve("certs/peer.crt")).isEqualTo(proc.root().resolve("20/cwd/certs/peer.crt"));
+        assertThat(inv.files().lookup("/etc/etcd/peer.crt")).isEqualTo(new FileView.Lookup.OnDisk(proc.root().resolve("20/root/etc/etcd/peer.crt")));
+        assertThat(inv.files().lookup("certs/peer.crt")).isEqualTo(new FileView.Lookup.OnDisk(proc.root().resolve("20/cwd/certs/peer.crt")));
         assertThat(inv.problems()).isEmpty();
     }
 

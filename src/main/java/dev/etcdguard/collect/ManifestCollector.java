@@ -1,0 +1,202 @@
+package dev.etcdguard.collect;
+
+import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.IoErrors;
+import dev.etcdguard.etcd.SourceFinding;
+import dev.etcdguard.etcd.Target;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Reads Kubernetes manifests and kubeadm configurations (YAML, multi-document, and JSON) and yields one
+ * {@link Invocation} per etcd container, plus findings about the input itself. Files are parsed in
+ * parallel on all cores; only ConfigMap data and the documents that define etcd are kept, so memory
+ * stays bounded whatever the number of files.
+ */
+public final class ManifestCollector {
+
+    /** Files larger than this are skipped with an ERROR result. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 8L * 1024 * 1024;
+
+    /**
+     * @param nodeRoot     where a node's files are (hostPath volumes are read under it), or null
+     * @param maxFileBytes larger files are skipped
+     */
+    public record Options(Path nodeRoot, long maxFileBytes) {}
+
+    /** Everything the manifests yielded. */
+    public record Output(List<Invocation> invocations, List<SourceFinding> findings, int files, int documents) {}
+
+    /** What one file yielded before ConfigMaps from every file are known. */
+    private record Parsed(ManifestInputs.Input input, List<Map.Entry<Integer, Manifests.PodSpec>> etcdPods,
+                          List<Map.Entry<Integer, Node>> kubeadm, int documents, SourceFinding error) {}
+
+    private final Options options;
+
+    public ManifestCollector(Options options) {
+        this.options = options;
+    }
+
+    /**
+     * @param paths          files, directories (walked recursively) and {@code -} for standard input
+     * @param staticPodDirs  directories read with kubelet's static-pod rules
+     */
+    public Output collect(List<String> paths, List<Path> staticPodDirs) {
+        List<SourceFinding> findings = new ArrayList<>();
+        List<ManifestInputs.Input> inputs = new ArrayList<>(ManifestInputs.expand(paths, findings));
+        for (Path dir : staticPodDirs) {
+            inputs.addAll(ManifestInputs.staticPodDir(dir, findings));
+        }
+        ConfigMaps configMaps = new ConfigMaps();
+        List<Parsed> parsed = inputs.parallelStream().map(in -> parse(in, configMaps)).toList();
+
+        List<Invocation> invocations = new ArrayList<>();
+        int documents = 0;
+        for (Parsed p : parsed) {
+            documents += p.documents();
+            if (p.error() != null) {
+                findings.add(p.error());
+            }
+            for (Map.Entry<Integer, Manifests.PodSpec> pod : p.etcdPods()) {
+                invocations.addAll(EtcdContainers.read(p.input().display(), pod.getKey(), pod.getValue(), configMaps,
+                        options.nodeRoot()));
+            }
+            if (!p.kubeadm().isEmpty()) {
+                Kubeadm.Outcome k = Kubeadm.read(p.input().display(), p.kubeadm(), options.nodeRoot());
+                invocations.addAll(k.invocations());
+                findings.addAll(k.findings());
+            }
+        }
+        findings.addAll(duplicateStaticPods(parsed));
+        return new Output(invocations, findings, inputs.size(), documents);
+    }
+
+    private Parsed parse(ManifestInputs.Input input, ConfigMaps configMaps) {
+        List<Map.Entry<Integer, Manifests.PodSpec>> etcdPods = new ArrayList<>();
+        List<Map.Entry<Integer, Node>> kubeadm = new ArrayList<>();
+        String file = input.display();
+        String text;
+        try {
+            text = read(input);
+        } catch (IOException e) {
+            return new Parsed(input, etcdPods, kubeadm, 0, ManifestInputs.unreadable(file, e.getMessage()));
+        }
+        int index = 0;
+        int documents = 0;
+        try {
+            for (Node doc : new Compose(Yaml.settings(file, (int) Math.min(Integer.MAX_VALUE, options.maxFileBytes())))
+                    .composeAllFromString(text)) {
+                int i = index++;
+                if (doc == null) {
+                    continue;
+                }
+                documents++;
+                String kind = Yaml.str(Yaml.get(doc, "kind"));
+                if ("ConfigMap".equals(kind)) {
+                    configMaps.add(file, doc);
+                } else if (Kubeadm.isKubeadm(doc)) {
+                    kubeadm.add(new AbstractMap.SimpleImmutableEntry<>(i, doc));
+                } else {
+                    for (Manifests.PodSpec pod : Manifests.podSpecs(doc)) {
+                        if (EtcdContainers.hasEtcd(file, pod)) {
+                            etcdPods.add(new AbstractMap.SimpleImmutableEntry<>(i, pod));
+                        }
+                    }
+                }
+            }
+        } catch (YamlEngineException e) {
+            return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+                    "not valid YAML (document " + index + "): " + oneLine(e.getMessage())));
+        }
+        if (documents == 0) {
+            return new Parsed(input, etcdPods, kubeadm, 0, ManifestInputs.unreadable(file, "no YAML documents (empty file)"));
+        }
+        return new Parsed(input, etcdPods, kubeadm, documents, null);
+    }
+
+    /** The file's text: size-limited, not binary, valid UTF-8. */
+    private String read(ManifestInputs.Input input) throws IOException {
+        byte[] bytes;
+        long max = options.maxFileBytes();
+        try {
+            if (input.path() == null) {
+                InputStream in = System.in;
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            } else {
+                long size = Files.size(input.path());
+                if (size > max) {
+                    throw new IOException("larger than the " + max + "-byte limit (" + size + " bytes); skipped"
+                            + " (see --max-file-size)");
+                }
+                bytes = Files.readAllBytes(input.path());
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("larger than")) {
+                throw e;
+            }
+            throw new IOException(IoErrors.reason(e), e);
+        }
+        if (bytes.length > max) {
+            throw new IOException("larger than the " + max + "-byte limit; skipped (see --max-file-size)");
+        }
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new IOException("a binary file (it contains NUL bytes), not YAML or JSON");
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("not UTF-8 text: Kubernetes manifests are UTF-8");
+        }
+    }
+
+    /**
+     * kubelet runs every file of a static-pod directory: a second file that defines an etcd pod (a backup
+     * such as {@code etcd.yaml.bak}) is a second etcd.
+     */
+    private static List<SourceFinding> duplicateStaticPods(List<Parsed> parsed) {
+        Map<Path, List<String>> byDir = new java.util.TreeMap<>();
+        for (Parsed p : parsed) {
+            if (p.input().staticPod() && !p.etcdPods().isEmpty()) {
+                byDir.computeIfAbsent(p.input().path().getParent(), d -> new ArrayList<>()).add(p.input().display());
+            }
+        }
+        List<SourceFinding> findings = new ArrayList<>();
+        byDir.forEach((dir, files) -> {
+            if (files.size() < 2) {
+                return;
+            }
+            String kept = files.stream().filter(f -> Path.of(f).getFileName().toString().equals("etcd.yaml"))
+                    .findFirst().orElse(files.get(0));
+            for (String f : files) {
+                if (!f.equals(kept)) {
+                    findings.add(new SourceFinding(SourceFinding.Kind.DUPLICATE_STATIC_POD, Target.Manifest.file(f),
+                            "kubelet runs every file in " + dir + " whose name does not start with a dot: " + f
+                                    + " defines an etcd pod too (besides " + kept + "); move it out of the directory"));
+                }
+            }
+        });
+        return findings;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "parse error" : message.strip().replaceAll("\\s*\\n\\s*", " ");
+    }
+}
