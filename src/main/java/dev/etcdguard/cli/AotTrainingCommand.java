@@ -56,7 +56,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                     "ETCD_PEER_CERT_FILE", cert.toString(), "ETCD_INITIAL_CLUSTER", "m1=http://127.0.0.1:2380,m2=http://127.0.0.2:2380"), 0);
             proc.addProcess(103, "/usr/bin/etcd", List.of("/usr/bin/etcd", "--config-file", config.toString()), Map.of(), 0);
             proc.addProcess(104, "/usr/bin/etcdctl", List.of("etcdctl", "get", "x"), Map.of(), 0);
-            for (String format : List.of("text", "json")) {
+            for (String format : List.of("text", "json", "sarif", "junit")) {
                 Main.run("scan", "--proc-root", proc.root().toString(), "--format", format, "-v",
                         "-o", dir.resolve("report." + format).toString());
             }

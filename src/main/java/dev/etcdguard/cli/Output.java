@@ -47,7 +47,7 @@ final class Output {
         switch (format) {
             case text -> new TextReport(color, verbose).render(report, out);
             case json -> new JsonReport().render(report, out);
-            case sarif -> new SarifReport().render(report, out);
+            case sarif -> new SarifReport(true).render(report, out); // findings only, as code-scanning tools expect
             case junit -> new JunitReport().render(report, out);
         }
     }
@@ -58,16 +58,6 @@ final class Output {
         if (noColor || (env != null && !env.isEmpty())) {
             return false;
         }
-        return stdoutIsTerminal();
-    }
-
-    /** Whether standard output is a terminal (Linux: fd 1 links to a tty or pty device). */
-    private static boolean stdoutIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        return Terminal.isTerminal(1);
     }
 }

@@ -133,8 +133,11 @@ final class ScanCommand implements Callable<Integer> {
                         : "no etcd server process with pid " + pids + " found in " + procRoot);
             }
         } else {
-            ManifestCollector.Output out = new ManifestCollector(new ManifestCollector.Options(nodeRoot, maxFileSize))
-                    .collect(paths, staticPodDirs);
+            ManifestCollector.Output out;
+            try (ProgressBar progress = new ProgressBar()) {
+                out = new ManifestCollector(new ManifestCollector.Options(nodeRoot, maxFileSize)).withProgress(progress)
+                        .collect(paths, staticPodDirs);
+            }
             invocations = assumeCluster ? assumeCluster(out.invocations(), notes) : out.invocations();
             findings.addAll(out.findings());
             if (invocations.isEmpty()) {

@@ -12,15 +12,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Finds etcd containers in a pod spec and turns each into an {@link Invocation}: {@code command} and
- * {@code args} together as etcd's argv (or the etcd command inside a shell wrapper's script), the
- * container's {@code ETCD_*} environment as Kubernetes would set it, and its volumes as its files.
+ * {@code args} together as etcd's argv (or the etcd command inside a shell wrapper's script), with
+ * {@code $(VAR)} references expanded as Kubernetes does, the container's {@code ETCD_*} environment as
+ * Kubernetes would set it, and its volumes as its files.
  */
 final class EtcdContainers {
 
     private static final Set<String> SHELLS = Set.of("sh", "bash", "ash", "dash", "zsh", "ksh");
+
+    /** A variable of the container's environment: its value, or why it is unknown (value null). */
+    private record Var(String value, String unknownBecause) {}
+
+    /** etcd's argv, and the variables a shell wrapper gives it. */
+    private record Program(List<Arg> argv, List<EnvVar> shellEnv) {}
 
     private EtcdContainers() {}
 
@@ -28,17 +36,25 @@ final class EtcdContainers {
         List<Invocation> out = new ArrayList<>();
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                List<Arg> argv = argv(file, container);
-                if (argv == null) {
-                    continue;
+                if (program(file, container, Map.of(), new ArrayList<>()) == null) {
+                    continue; // decided on the manifest as written, as hasEtcd does
                 }
                 List<String> warnings = new ArrayList<>();
-                List<EnvVar> env = env(file, container, pod.namespace(), configMaps, warnings);
+                Map<String, Var> vars = new LinkedHashMap<>();
+                Map<String, EnvVar> env = env(file, container, pod.namespace(), configMaps, vars, warnings);
+                Program program = program(file, container, vars, warnings);
+                if (program == null) {
+                    continue;
+                }
+                for (EnvVar v : program.shellEnv()) { // the script's assignments win over the container's env
+                    env.remove(v.name());
+                    env.put(v.name(), v);
+                }
                 Target.Manifest target = new Target.Manifest(file, document, Yaml.line(container), Yaml.column(container),
                         pod.resource(), Yaml.str(container, "name"), null);
-                out.add(new Invocation(argv, env,
-                        new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot), -1, target,
-                        List.of(), warnings, pod.clusterHint()));
+                out.add(new Invocation(program.argv(), new ArrayList<>(env.values()),
+                        new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
+                        runAsUser(container, pod.spec()), target, List.of(), warnings, pod.clusterHint()));
             }
         }
         return out;
@@ -48,7 +64,7 @@ final class EtcdContainers {
     static boolean hasEtcd(String file, Manifests.PodSpec pod) {
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                if (argv(file, container) != null) {
+                if (program(file, container, Map.of(), new ArrayList<>()) != null) {
                     return true;
                 }
             }
@@ -56,61 +72,155 @@ final class EtcdContainers {
         return false;
     }
 
-    /** etcd's argv from {@code command} + {@code args}, or null when the container does not run etcd. */
-    static List<Arg> argv(String file, Node container) {
+    /**
+     * etcd's argv from {@code command} + {@code args} with {@code $(VAR)} references to {@code vars} expanded,
+     * or null when the container does not run etcd.
+     */
+    private static Program program(String file, Node container, Map<String, Var> vars, List<String> warnings) {
         List<Node> command = Yaml.seq(Yaml.get(container, "command"));
         List<Node> args = Yaml.seq(Yaml.get(container, "args"));
+        Node first = !command.isEmpty() ? command.get(0) : !args.isEmpty() ? args.get(0) : null;
+        // In a shell's script, $(word) is mostly command substitution: only the shell's own warning is given
+        boolean shell = Yaml.str(first) != null && SHELLS.contains(ProcCollector.basename(Yaml.str(first)));
         List<Arg> all = new ArrayList<>();
         for (int i = 0; i < command.size(); i++) {
-            all.add(arg(file, command.get(i), "command[" + i + "]"));
+            all.add(arg(file, command.get(i), "command[" + i + "]", vars, !shell, warnings));
         }
         for (int i = 0; i < args.size(); i++) {
-            all.add(arg(file, args.get(i), "args[" + i + "]"));
+            all.add(arg(file, args.get(i), "args[" + i + "]", vars, !shell, warnings));
         }
-        if (all.isEmpty() || all.get(0).value() == null) {
+        if (all.isEmpty()) {
             return null;
         }
         String program = ProcCollector.basename(all.get(0).value());
         if (program.equals("etcd")) {
-            return all;
+            return new Program(all, List.of());
         }
         if (SHELLS.contains(program)) {
-            return fromShell(all);
+            return fromShell(all, warnings);
         }
         return null;
-    }
-
-    /** {@code sh -c SCRIPT}: the etcd command in the script, located at the script. */
-    private static List<Arg> fromShell(List<Arg> all) {
-        for (int i = 1; i + 1 < all.size(); i++) {
-            if (all.get(i).value() != null && all.get(i).value().startsWith("-") && all.get(i).value().contains("c")) {
-                Arg script = all.get(i + 1);
-                List<String> words = script.value() == null ? null : ShellScript.etcdCommand(script.value());
-                if (words == null) {
-                    return null;
-                }
-                List<Arg> argv = new ArrayList<>();
-                for (int w = 0; w < words.size(); w++) {
-                    Location at = script.location();
-                    argv.add(new Arg(words.get(w), new Location(at.file() + ":" + at.line() + ":" + at.column()
-                            + " (shell script word " + w + ")", at.file(), at.line(), at.column())));
-                }
-                return argv;
-            }
-        }
-        return null;
-    }
-
-    private static Arg arg(String file, Node node, String what) {
-        return new Arg(Yaml.str(node), Yaml.location(file, node, what));
     }
 
     /**
-     * The container's ETCD_* environment as Kubernetes builds it: {@code envFrom} first, then {@code env}
-     * (which wins); a later duplicate in {@code env} wins. Values from Secrets and fields are unknown here.
+     * {@code sh [options] -c SCRIPT}: the etcd command in the script, located at the script. The script is
+     * the first argument after the options, when one of them is {@code -c}.
      */
-    private static List<EnvVar> env(String file, Node container, String namespace, ConfigMaps configMaps,
-                                    List<String> warnings) {
+    private static Program fromShell(List<Arg> all, List<String> warnings) {
+        boolean dashC = false;
+        int i = 1;
+        for (; i < all.size(); i++) {
+            String v = all.get(i).value();
+            if (v.equals("--") || v.equals("-")) {
+                i++;
+                break;
+            }
+            if (v.startsWith("--")) { // bash's long options; two take an argument
+                if (v.equals("--rcfile") || v.equals("--init-file")) {
+                    i++;
+                }
+                continue;
+            }
+            if (v.length() > 1 && (v.charAt(0) == '-' || v.charAt(0) == '+')) {
+                dashC |= v.charAt(0) == '-' && v.indexOf('c') > 0;
+                if (v.indexOf('o') > 0 || v.indexOf('O') > 0) { // -o pipefail
+                    i++;
+                }
+                continue;
+            }
+            break;
+        }
+        if (!dashC || i >= all.size()) {
+            return null;
+        }
+        Arg script = all.get(i);
+        ShellScript.Command command = ShellScript.etcdCommand(script.value());
+        if (command == null) {
+            return null;
+        }
+        Location at = script.location();
+        List<Arg> argv = new ArrayList<>();
+        for (int w = 0; w < command.words().size(); w++) {
+            argv.add(new Arg(command.words().get(w), new Location(at.file() + ":" + at.line() + ":" + at.column()
+                    + " (shell script word " + w + ")", at.file(), at.line(), at.column())));
+        }
+        List<EnvVar> env = new ArrayList<>();
+        command.env().forEach((name, value) -> {
+            if (name.startsWith("ETCD_")) {
+                env.add(new EnvVar(name, value, new Location(at.file() + ":" + at.line() + ":" + at.column() + " (" + name
+                        + " set by the shell script)", at.file(), at.line(), at.column())));
+            }
+        });
+        if (!command.expansions().isEmpty()) {
+            warnings.add("the shell script substitutes variables or commands in " + String.join(" ", command.expansions())
+                    + " when it runs; this scan takes them as written");
+        }
+        return new Program(argv, env);
+    }
+
+    private static Arg arg(String file, Node node, String what, Map<String, Var> vars, boolean warnUndefined,
+                           List<String> warnings) {
+        String value = Yaml.str(node);
+        if (value == null) {
+            if (!(node instanceof ScalarNode)) {
+                warnings.add(what + " is not a string: Kubernetes rejects this pod");
+            }
+            value = ""; // YAML null in a list of strings is the empty string
+        }
+        return new Arg(expand(value, vars, what, warnUndefined, warnings), Yaml.location(file, node, what));
+    }
+
+    /**
+     * Kubernetes' expansion of {@code $(VAR)} in command, args and env values: a defined variable is
+     * replaced, {@code $$} is a literal {@code $}, anything else is left as written.
+     */
+    private static String expand(String s, Map<String, Var> vars, String what, boolean warnUndefined,
+                                 List<String> warnings) {
+        if (s.indexOf('$') < 0) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder();
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c != '$' || i + 1 >= n) {
+                out.append(c);
+            } else if (s.charAt(i + 1) == '$') {
+                out.append('$');
+                i++;
+            } else if (s.charAt(i + 1) == '(' && s.indexOf(')', i + 2) > 0) {
+                int close = s.indexOf(')', i + 2);
+                String name = s.substring(i + 2, close);
+                Var var = vars.get(name);
+                if (var != null && var.value() != null) {
+                    out.append(var.value());
+                } else {
+                    out.append(s, i, close + 1);
+                    if (var != null) {
+                        warnings.add(what + " refers to $(" + name + "), whose value comes from " + var.unknownBecause()
+                                + " and is unknown here; this scan takes it as written");
+                    } else if (warnUndefined) {
+                        warnings.add(what + " refers to $(" + name + "), which the container's env does not define"
+                                + " (Kubernetes leaves it as written unless it is a service variable); this scan takes"
+                                + " it as written");
+                    }
+                }
+                i = close;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The container's environment as Kubernetes builds it: {@code envFrom} first, then {@code env} (which
+     * wins, and whose values may refer to the variables before them); a later duplicate in {@code env}
+     * wins. Every variable goes into {@code vars} (for {@code $(VAR)} references); the {@code ETCD_*} ones
+     * are returned. Values from Secrets and fields are unknown here.
+     */
+    private static Map<String, EnvVar> env(String file, Node container, String namespace, ConfigMaps configMaps,
+                                           Map<String, Var> vars, List<String> warnings) {
         Map<String, EnvVar> env = new LinkedHashMap<>();
         for (Node from : Yaml.seq(Yaml.get(container, "envFrom"))) {
             Node ref = Yaml.get(from, "configMapRef");
@@ -123,11 +233,11 @@ final class EtcdContainers {
                             + " is not among the scanned files: ETCD_* variables it may set are unknown");
                     continue;
                 }
-                data.forEach((k, v) -> {
+                new java.util.TreeMap<>(data).forEach((k, v) -> {
+                    vars.put(prefix + k, new Var(v.text(), null));
                     if ((prefix + k).startsWith("ETCD_")) {
-                        env.put(prefix + k, new EnvVar(prefix + k, v.text(), new Location("ConfigMap " + namespace + "/"
-                                + name + " key " + k + " at " + v.origin().file() + ":" + (v.origin().line() + 1),
-                                v.origin().file(), v.origin().line() + 1, 0)));
+                        env.remove(prefix + k);
+                        env.put(prefix + k, new EnvVar(prefix + k, v.text(), configMapLocation(namespace, name, k, v)));
                     }
                 });
             } else if (Yaml.get(from, "secretRef") != null) {
@@ -137,15 +247,20 @@ final class EtcdContainers {
         }
         for (Node var : Yaml.seq(Yaml.get(container, "env"))) {
             String name = Yaml.str(var, "name");
-            if (name == null || !name.startsWith("ETCD_")) {
+            if (name == null) {
                 continue;
             }
+            boolean etcd = name.startsWith("ETCD_");
             Node valueFrom = Yaml.get(var, "valueFrom");
             if (valueFrom == null) {
                 String value = Yaml.str(var, "value");
-                env.remove(name);
-                env.put(name, new EnvVar(name, value == null ? "" : value,
-                        Yaml.location(file, Yaml.get(var, "value") != null ? Yaml.get(var, "value") : var, "env " + name)));
+                value = expand(value == null ? "" : value, vars, "env " + name, true, etcd ? warnings : new ArrayList<>());
+                vars.put(name, new Var(value, null));
+                if (etcd) {
+                    env.remove(name);
+                    env.put(name, new EnvVar(name, value,
+                            Yaml.location(file, Yaml.get(var, "value") != null ? Yaml.get(var, "value") : var, "env " + name)));
+                }
                 continue;
             }
             Node ref = Yaml.get(valueFrom, "configMapKeyRef");
@@ -155,25 +270,49 @@ final class EtcdContainers {
                 Map<String, ConfigMaps.Value> data = configMaps.get(namespace, cm);
                 ConfigMaps.Value v = data == null ? null : data.get(key);
                 if (v != null) {
-                    env.remove(name);
-                    env.put(name, new EnvVar(name, v.text(), new Location("ConfigMap " + namespace + "/" + cm
-                            + " key " + key + " at " + v.origin().file() + ":" + (v.origin().line() + 1),
-                            v.origin().file(), v.origin().line() + 1, 0)));
+                    vars.put(name, new Var(v.text(), null));
+                    if (etcd) {
+                        env.remove(name);
+                        env.put(name, new EnvVar(name, v.text(), configMapLocation(namespace, cm, key, v)));
+                    }
                     continue;
                 }
             }
-            env.remove(name);
-            warnings.add(name + " comes from valueFrom (" + describe(valueFrom) + ") that this scan cannot resolve;"
-                    + " its value is unknown");
+            vars.put(name, new Var(null, describe(valueFrom)));
+            if (etcd) {
+                env.remove(name);
+                warnings.add(name + " comes from valueFrom (" + describe(valueFrom) + ") that this scan cannot resolve;"
+                        + " its value is unknown");
+            }
         }
-        return new ArrayList<>(env.values());
+        return env;
+    }
+
+    private static Location configMapLocation(String namespace, String name, String key, ConfigMaps.Value v) {
+        return new Location("ConfigMap " + namespace + "/" + name + " key " + key + " at " + v.origin().file() + ":"
+                + (v.origin().line() + 1), v.origin().file(), v.origin().line() + 1, 0);
+    }
+
+    /** {@code runAsUser} of the container's securityContext, else of the pod's, else -1 (the image decides). */
+    private static int runAsUser(Node container, Node podSpec) {
+        for (Node context : new Node[] {Yaml.get(container, "securityContext"), Yaml.get(podSpec, "securityContext")}) {
+            String uid = Yaml.str(context, "runAsUser");
+            if (uid != null) {
+                try {
+                    return Integer.parseInt(uid.trim());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     private static String describe(Node valueFrom) {
         for (String kind : List.of("configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef")) {
             Node ref = Yaml.get(valueFrom, kind);
             if (ref != null) {
-                String name = Yaml.str(ref, "name");
+                String name = Yaml.str(ref, kind.equals("fieldRef") ? "fieldPath" : "name");
                 return kind + (name == null ? "" : " " + name) + (Yaml.str(ref, "key") == null ? "" : "/" + Yaml.str(ref, "key"));
             }
         }

@@ -3,6 +3,7 @@ package dev.etcdguard.collect;
 import dev.etcdguard.etcd.FileView;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Invocation.Arg;
+import dev.etcdguard.etcd.Invocation.EnvVar;
 import dev.etcdguard.etcd.Location;
 import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.etcd.Target;
@@ -124,10 +125,40 @@ final class Kubeadm {
                 : "kubeadm ClusterConfiguration with controlPlaneEndpoint " + endpoint
                         + ": every control-plane node runs a stacked etcd member";
         Target.Manifest target = target(file, index, anchor, nodeName);
-        FileView files = path -> nodeRoot == null
-                ? new FileView.Lookup.Elsewhere("on the node (kubeadm writes it there); pass --node-root DIR to check the file itself", false)
-                : new FileView.Lookup.OnDisk(nodeRoot.resolve(path.replaceFirst("^/+", "")));
-        return new Invocation(argv, List.of(), files, -1, target, List.of(), List.of(), hint);
+        // kubeadm's etcd pod mounts two hostPath volumes: the etcd certificate directory and etcd.local.dataDir
+        List<String> mounts = List.of(NodeRoot.normalize(etcdDir), NodeRoot.normalize(dataDir == null ? "/var/lib/etcd" : dataDir));
+        FileView files = path -> {
+            String p = NodeRoot.normalize(path.startsWith("/") ? path : "/" + path);
+            if (mounts.stream().noneMatch(m -> p.equals(m) || p.startsWith(m + "/"))) {
+                return new FileView.Lookup.Elsewhere("kubeadm mounts only " + String.join(" and ", mounts)
+                        + " from the node into the etcd pod: etcd cannot read " + path, true);
+            }
+            return nodeRoot == null
+                    ? new FileView.Lookup.Elsewhere("on the node (kubeadm writes it there); pass --node-root DIR to check"
+                            + " the file itself", false)
+                    : new FileView.Lookup.OnDisk(NodeRoot.resolve(nodeRoot, p));
+        };
+        List<String> warnings = new ArrayList<>();
+        List<EnvVar> env = extraEnvs(file, local, warnings);
+        return new Invocation(argv, env, files, -1, target, List.of(), warnings, hint);
+    }
+
+    /** {@code etcd.local.extraEnvs} (v1beta4): variables kubeadm adds to the etcd container. */
+    private static List<EnvVar> extraEnvs(String file, Node local, List<String> warnings) {
+        List<EnvVar> env = new ArrayList<>();
+        for (Node var : Yaml.seq(Yaml.get(local, "extraEnvs"))) {
+            String name = Yaml.str(var, "name");
+            String value = Yaml.str(var, "value");
+            if (name != null && name.startsWith("ETCD_") && Yaml.get(var, "valueFrom") != null) {
+                warnings.add(name + " in etcd.local.extraEnvs comes from valueFrom, which this scan cannot resolve;"
+                        + " its value is unknown");
+            } else if (name != null && name.startsWith("ETCD_")) {
+                Node valueNode = Yaml.get(var, "value");
+                env.add(new EnvVar(name, value == null ? "" : value,
+                        Yaml.location(file, valueNode != null ? valueNode : var, "etcd.local.extraEnvs " + name)));
+            }
+        }
+        return env;
     }
 
     private static Target.Manifest target(String file, int index, Node anchor, String nodeName) {

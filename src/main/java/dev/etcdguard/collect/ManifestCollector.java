@@ -32,6 +32,12 @@ public final class ManifestCollector {
     public static final long DEFAULT_MAX_FILE_BYTES = 8L * 1024 * 1024;
 
     /**
+     * How many nodes the documents of a file may expand to through YAML aliases beyond the file's length in
+     * characters (a document without aliases has fewer nodes than characters).
+     */
+    private static final long ALIAS_EXPANSION_ALLOWANCE = 1_000_000;
+
+    /**
      * @param nodeRoot     where a node's files are (hostPath volumes are read under it), or null
      * @param maxFileBytes larger files are skipped
      */
@@ -44,10 +50,27 @@ public final class ManifestCollector {
     private record Parsed(ManifestInputs.Input input, List<Map.Entry<Integer, Manifests.PodSpec>> etcdPods,
                           List<Map.Entry<Integer, Node>> kubeadm, int documents, SourceFinding error) {}
 
+    /** Told how many files there are, then of each one read; called from several threads. */
+    public interface Progress {
+        void started(int files);
+
+        void fileDone();
+    }
+
     private final Options options;
+    private Progress progress = new Progress() {
+        public void started(int files) {}
+
+        public void fileDone() {}
+    };
 
     public ManifestCollector(Options options) {
         this.options = options;
+    }
+
+    public ManifestCollector withProgress(Progress progress) {
+        this.progress = progress;
+        return this;
     }
 
     /**
@@ -60,8 +83,13 @@ public final class ManifestCollector {
         for (Path dir : staticPodDirs) {
             inputs.addAll(ManifestInputs.staticPodDir(dir, findings));
         }
-        ConfigMaps configMaps = new ConfigMaps();
-        List<Parsed> parsed = inputs.parallelStream().map(in -> parse(in, configMaps)).toList();
+        ConfigMaps configMaps = new ConfigMaps(codePointLimit());
+        progress.started(inputs.size());
+        List<Parsed> parsed = inputs.parallelStream().map(in -> {
+            Parsed p = parse(in, configMaps);
+            progress.fileDone();
+            return p;
+        }).toList();
 
         List<Invocation> invocations = new ArrayList<>();
         int documents = 0;
@@ -96,17 +124,22 @@ public final class ManifestCollector {
         }
         int index = 0;
         int documents = 0;
+        long[] budget = {text.length() + ALIAS_EXPANSION_ALLOWANCE};
         try {
-            for (Node doc : new Compose(Yaml.settings(file, (int) Math.min(Integer.MAX_VALUE, options.maxFileBytes())))
-                    .composeAllFromString(text)) {
+            for (Node doc : new Compose(Yaml.settings(file, codePointLimit())).composeAllFromString(text)) {
                 int i = index++;
-                if (doc == null) {
+                if (Yaml.isEmptyDocument(doc)) {
                     continue;
                 }
                 documents++;
+                String problem = Yaml.problem(doc, budget);
+                if (problem != null) {
+                    return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+                            "not readable as Kubernetes reads it (document " + i + "): " + problem));
+                }
                 String kind = Yaml.str(Yaml.get(doc, "kind"));
                 if ("ConfigMap".equals(kind)) {
-                    configMaps.add(file, doc);
+                    configMaps.add(file, input.path(), i, doc);
                 } else if (Kubeadm.isKubeadm(doc)) {
                     kubeadm.add(new AbstractMap.SimpleImmutableEntry<>(i, doc));
                 } else {
@@ -120,11 +153,22 @@ public final class ManifestCollector {
         } catch (YamlEngineException e) {
             return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
                     "not valid YAML (document " + index + "): " + oneLine(e.getMessage())));
+        } catch (StackOverflowError e) {
+            return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+                    "not valid YAML (document " + index + "): nested too deeply"));
+        } catch (RuntimeException e) {
+            // Never let one file end the scan of the others.
+            return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+                    "cannot be read (document " + index + "): " + oneLine(String.valueOf(e))));
         }
         if (documents == 0) {
             return new Parsed(input, etcdPods, kubeadm, 0, ManifestInputs.unreadable(file, "no YAML documents (empty file)"));
         }
         return new Parsed(input, etcdPods, kubeadm, documents, null);
+    }
+
+    private int codePointLimit() {
+        return (int) Math.min(Integer.MAX_VALUE, options.maxFileBytes());
     }
 
     /** The file's text: size-limited, not binary, valid UTF-8. */

@@ -3,6 +3,7 @@ package dev.etcdguard.collect;
 import dev.etcdguard.etcd.FileView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -38,6 +39,7 @@ final class ManifestFileView implements FileView {
             }
             path = workingDir.replaceAll("/+$", "") + "/" + path;
         }
+        path = NodeRoot.normalize(path);
         Node mount = null;
         String mountPath = null;
         for (Node m : Yaml.seq(Yaml.get(container, "volumeMounts"))) {
@@ -45,7 +47,7 @@ final class ManifestFileView implements FileView {
             if (mp == null) {
                 continue;
             }
-            String normalized = mp.length() > 1 ? mp.replaceAll("/+$", "") : mp;
+            String normalized = NodeRoot.normalize(mp);
             boolean inside = path.equals(normalized) || path.startsWith(normalized.equals("/") ? "/" : normalized + "/");
             if (inside && (mountPath == null || normalized.length() > mountPath.length())) {
                 mount = m;
@@ -80,7 +82,7 @@ final class ManifestFileView implements FileView {
                 return new Lookup.Elsewhere("on the node, " + onNode + " in hostPath volume " + volumeName
                         + "; pass --node-root DIR to check the file itself", false);
             }
-            return new Lookup.OnDisk(nodeRoot.resolve(onNode.replaceFirst("^/+", "")));
+            return new Lookup.OnDisk(NodeRoot.resolve(nodeRoot, onNode));
         }
         Node configMap = Yaml.get(volume, "configMap");
         if (configMap != null) {
@@ -102,9 +104,18 @@ final class ManifestFileView implements FileView {
                     + "), which is not among the scanned files", false);
         }
         String key = rest;
-        for (Node item : Yaml.seq(Yaml.get(configMap, "items"))) {
-            if (rest.equals(Yaml.str(item, "path"))) {
-                key = Yaml.str(item, "key");
+        List<Node> items = Yaml.seq(Yaml.get(configMap, "items"));
+        if (!items.isEmpty()) { // only the listed keys are in the volume, each at its path
+            key = null;
+            for (Node item : items) {
+                String itemPath = Yaml.str(item, "path");
+                if (itemPath != null && NodeRoot.normalize(rest).equals(NodeRoot.normalize(itemPath))) {
+                    key = Yaml.str(item, "key");
+                }
+            }
+            if (key == null) {
+                return new Lookup.Elsewhere("volume " + volumeName + " holds only the items it lists of ConfigMap "
+                        + namespace + "/" + name + ", and none at " + rest, true);
             }
         }
         ConfigMaps.Value value = data.get(key);

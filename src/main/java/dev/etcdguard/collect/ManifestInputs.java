@@ -14,8 +14,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Expands the scan's arguments into the files to read, reporting what cannot be walked. */
 final class ManifestInputs {
@@ -45,9 +47,9 @@ final class ManifestInputs {
             } else if (Files.isRegularFile(p)) {
                 inputs.add(new Input(arg, p, false));
             } else if (Files.exists(p)) {
-                findings.add(unreadable(arg, "not a regular file or directory"));
+                findings.add(unreadable(arg, "not a regular file or directory (a device, socket or FIFO)"));
             } else {
-                findings.add(unreadable(arg, Files.isSymbolicLink(p) ? "dangling or looping symbolic link" : "no such file or directory"));
+                findings.add(unreadable(arg, Files.isSymbolicLink(p) ? brokenLink(p) : "no such file or directory"));
             }
         }
         return inputs;
@@ -79,10 +81,15 @@ final class ManifestInputs {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && isManifestName(file.getFileName().toString())) {
+                    if (!isManifestName(file.getFileName().toString())) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (attrs.isRegularFile()) {
                         found.add(new Input(file.toString(), file, false));
-                    } else if (attrs.isSymbolicLink()) {
-                        findings.add(unreadable(file.toString(), "dangling symbolic link"));
+                    } else if (attrs.isSymbolicLink()) { // a link the walk could not follow
+                        findings.add(unreadable(file.toString(), brokenLink(file)));
+                    } else {
+                        findings.add(unreadable(file.toString(), "not a regular file (a device, socket or FIFO)"));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -99,6 +106,27 @@ final class ManifestInputs {
         }
         found.sort((a, b) -> a.display().compareTo(b.display()));
         inputs.addAll(found);
+    }
+
+    /** Why a symbolic link that cannot be followed cannot: it loops, or its target is missing. */
+    static String brokenLink(Path link) {
+        Set<Path> seen = new HashSet<>();
+        Path p = link.toAbsolutePath().normalize();
+        try {
+            for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+                if (!seen.add(p)) {
+                    return "symbolic link loop";
+                }
+                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+            }
+            if (Files.isSymbolicLink(p)) {
+                return "symbolic link loop (more than 40 links)";
+            }
+            return Files.exists(p) ? "symbolic link that cannot be followed (" + p + ")"
+                    : "dangling symbolic link (" + p + " does not exist)";
+        } catch (IOException e) {
+            return "symbolic link that cannot be followed: " + IoErrors.reason(e);
+        }
     }
 
     private static boolean isManifestName(String name) {

@@ -1,7 +1,10 @@
 package dev.etcdguard.collect;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Where Kubernetes workload kinds keep their pod spec, and how many pods they run. */
@@ -17,21 +20,24 @@ final class Manifests {
         return ns == null ? "default" : ns;
     }
 
-    /** The pod specs of a document: the workload kinds, and {@code List} items recursively. */
+    /**
+     * The pod specs of a document: the workload kinds, and {@code List} items recursively. An item that is
+     * a YAML alias of another is the same object and counts once.
+     */
     static List<PodSpec> podSpecs(Node document) {
         List<PodSpec> out = new ArrayList<>();
-        collect(document, out, 0);
+        collect(document, out, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
         return out;
     }
 
-    private static void collect(Node doc, List<PodSpec> out, int depth) {
+    private static void collect(Node doc, List<PodSpec> out, int depth, Set<Node> seen) {
         String kind = Yaml.str(Yaml.get(doc, "kind"));
-        if (kind == null || depth > 5) {
+        if (kind == null || depth > 5 || !seen.add(doc)) {
             return;
         }
         if (kind.equals("List") || kind.endsWith("List")) {
             for (Node item : Yaml.seq(Yaml.get(doc, "items"))) {
-                collect(item, out, depth + 1);
+                collect(item, out, depth + 1, seen);
             }
             return;
         }

@@ -1,7 +1,11 @@
 package dev.etcdguard.collect;
 
 import dev.etcdguard.etcd.Location;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -25,6 +29,60 @@ final class Yaml {
                 .setMaxAliasesForCollections(MAX_ALIASES)
                 .setCodePointLimit(codePointLimit)
                 .build();
+    }
+
+    /**
+     * Why a composed document cannot be read as Kubernetes reads it, or null. SnakeYAML Engine's composer
+     * shares the node of an anchor with every alias of it and checks neither duplicate keys (the
+     * constructor would) nor how far aliases expand, so this walks the document as its expanded tree,
+     * within a budget of visits: an alias bomb or a recursive alias runs out of it, a document without
+     * aliases never does (it has fewer nodes than {@code textLength}). Iterative: no depth limit.
+     *
+     * @param budget how many nodes the expanded document may have; shared by the documents of a file
+     */
+    static String problem(Node document, long[] budget) {
+        Deque<Node> pending = new ArrayDeque<>();
+        pending.push(document);
+        while (!pending.isEmpty()) {
+            Node node = pending.pop();
+            if (--budget[0] < 0) {
+                return "YAML aliases expand to too many nodes (an alias bomb, or an alias inside its own anchor)";
+            }
+            if (node instanceof MappingNode map) {
+                List<NodeTuple> tuples = map.getValue();
+                Map<String, ScalarNode> keys = tuples.size() > 16 ? new HashMap<>() : null;
+                for (int i = 0; i < tuples.size(); i++) {
+                    NodeTuple t = tuples.get(i);
+                    if (t.getKeyNode() instanceof ScalarNode k && !k.getValue().equals("<<")) {
+                        ScalarNode first = keys != null ? keys.putIfAbsent(k.getValue(), k) : earlierKey(tuples, i, k.getValue());
+                        if (first != null) {
+                            return "duplicate key '" + k.getValue() + "' at line " + line(k) + " (first at line "
+                                    + line(first) + ")";
+                        }
+                    }
+                    pending.push(t.getValueNode());
+                    pending.push(t.getKeyNode());
+                }
+            } else if (node instanceof SequenceNode seq) {
+                seq.getValue().forEach(pending::push);
+            }
+        }
+        return null;
+    }
+
+    private static ScalarNode earlierKey(List<NodeTuple> tuples, int before, String key) {
+        for (int j = 0; j < before; j++) {
+            if (tuples.get(j).getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** True for the node of an empty document ({@code ---} followed by nothing). */
+    static boolean isEmptyDocument(Node document) {
+        return document == null || document instanceof ScalarNode s && s.getScalarStyle() == ScalarStyle.PLAIN
+                && s.getValue().isEmpty();
     }
 
     /** The value under {@code key} of a mapping node, or null. */

@@ -147,15 +147,19 @@ public final class SarifReport {
             node.putObject("defaultConfiguration").put("level", level);
         }
         ObjectNode props = node.putObject("properties");
+        String securitySeverity = securitySeverity(rule.severity());
         ArrayNode tags = props.putArray("tags");
-        tags.add("security");
+        if (securitySeverity != null) {
+            tags.add("security"); // not the input-readable pseudo-rule (severity info)
+        }
         tags.add("etcd");
-        if (rule.number() != null && !rule.number().isBlank()) {
+        if (isCisNumber(rule)) {
             tags.add("CIS " + rule.number());
-            props.put("cis", rule.number());
+        }
+        if (rule.number() != null && !rule.number().isBlank()) {
+            props.put("number", rule.number());
         }
         props.put("severity", rule.severity());
-        String securitySeverity = securitySeverity(rule.severity());
         if (securitySeverity != null) {
             props.put("security-severity", securitySeverity);
         }
@@ -181,6 +185,13 @@ public final class SarifReport {
             out.append(line.replace("`", "")).append('\n');
         }
         return out.toString().strip();
+    }
+
+    /** Whether the rule's number is a CIS Kubernetes Benchmark number (not etcdguard's own, like EG-1). */
+    private static boolean isCisNumber(RuleDocument rule) {
+        String number = rule.number();
+        return number != null && !number.isBlank()
+                && rule.controls().stream().anyMatch(c -> c.startsWith("cis-kubernetes") && c.endsWith(":" + number));
     }
 
     /** {@code etcd-peer-tls} to {@code EtcdPeerTls}. */
@@ -209,7 +220,7 @@ public final class SarifReport {
         return switch (severity == null ? "" : severity.toLowerCase(Locale.ROOT)) {
             case "critical", "high" -> "error";
             case "medium" -> "warning";
-            case "low" -> "note";
+            case "low", "info" -> "note";
             default -> null;
         };
     }

@@ -31,7 +31,7 @@ public final class TextReport {
             out.println(tag("[INFO]", null) + " 2 etcd");
         }
         for (Result r : report.results()) {
-            out.println(tag(r.status()) + " " + r.rule().number() + " " + r.rule().title());
+            out.println(tag(r.status()) + " " + heading(r));
             out.println("       " + Describe.target(r.target()) + "  [" + r.rule().id() + "]");
             for (CheckResult c : r.checks()) {
                 out.println("       " + tag(c.status()) + " " + c.id() + ": " + c.message());
@@ -48,7 +48,7 @@ public final class TextReport {
         if (!failing.isEmpty()) {
             out.println("== Remediations etcd ==");
             for (Result r : failing) {
-                out.println(r.rule().number() + " " + r.rule().title() + " — " + Describe.target(r.target()));
+                out.println(heading(r) + " — " + Describe.target(r.target()));
                 out.println(indent(r.rule().remediation()));
                 out.println();
             }
@@ -59,6 +59,10 @@ public final class TextReport {
             out.println(summary.get(s) + " checks " + s);
         }
         out.flush();
+    }
+
+    private static String heading(Result r) {
+        return r.rule().number().isBlank() ? r.rule().title() : r.rule().number() + " " + r.rule().title();
     }
 
     private static String evidence(Evidence e) {

@@ -46,15 +46,19 @@ final class SettingChecks {
             Resolved r = s.config.get(own ? "initial-cluster" : name);
             evidence.add(new Evidence.Setting(r));
             List<String> urls = own ? s.config.ownInitialClusterUrls() : r.elements();
-            if (own && urls.isEmpty()) {
-                problems.add("initial-cluster has no entry for this member's name '" + s.config.memberName() + "'");
+            boolean everyEntry = own && urls.isEmpty();
+            if (everyEntry) {
+                // The name is not in initial-cluster (e.g. a template's $(POD_NAME)): judge every entry.
+                urls = s.config.initialCluster().stream().map(m -> m.name() + "=" + m.peerUrl()).toList();
             }
             for (String url : urls) {
-                String scheme = scheme(url);
+                String scheme = scheme(everyEntry ? url.substring(url.indexOf('=') + 1) : url);
                 if (scheme.equals("https") || scheme.equals("unixs")) {
                     continue;
                 }
-                String label = own ? "initial-cluster entry " + s.config.memberName() + "=" + url
+                String label = everyEntry ? "initial-cluster entry " + url
+                        + " (this member's name '" + s.config.memberName() + "' is not listed, so every entry is checked)"
+                        : own ? "initial-cluster entry " + s.config.memberName() + "=" + url
                         : (r.isDefault() ? name + " is not set, so etcd uses its default " + url
                         : name + " is " + url);
                 problems.add(label + ": " + consequence(name, scheme));

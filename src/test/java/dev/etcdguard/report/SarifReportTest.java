@@ -21,6 +21,8 @@ import dev.etcdguard.pki.LeafSpec;
 import dev.etcdguard.rules.Evidence;
 import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.RuleDocument;
+import dev.etcdguard.rules.RuleLoader;
+import dev.etcdguard.rules.SourceFindings;
 import dev.etcdguard.rules.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -124,16 +126,40 @@ class SarifReportTest {
 
     @Test
     void ruleIndexFollowsFirstAppearance() {
-        var other = new RuleDocument("etcd-client-tls", "2.1", "etcd uses TLS for clients",
-                "medium", List.of("cis-kubernetes-1.12:2.1"), "any-member", RULE.checks(), RULE.sections());
-        Result a = new Result(other, ReportFixture.PROCESS, Status.PASS, List.of());
-        ScanReport report = new ScanReport(List.of(a, ReportFixture.processFail(), a), List.of());
+        RuleDocument staticPod = RuleLoader.builtIn().stream().filter(r -> r.id().equals("etcd-static-pod-unique"))
+                .findFirst().orElseThrow();
+        Result duplicate = new Result(staticPod, ReportFixture.MANIFEST, Status.FAIL,
+                List.of(check("static-pod-unique", Status.FAIL, "manifests/etcd.yaml.bak also defines an etcd pod")));
+        Result unreadable = new Result(SourceFindings.INPUT, ReportFixture.BROKEN_FILE, Status.ERROR,
+                List.of(check("input-readable", Status.ERROR, "not valid YAML")));
+        ScanReport report = new ScanReport(List.of(duplicate, ReportFixture.processFail(), unreadable, duplicate),
+                List.of());
         JsonNode log = parse(report);
         JsonNode rules = run(log).get("tool").get("driver").get("rules");
-        assertThat(rules.valueStream().map(r -> r.get("id").asString())).containsExactly("etcd-client-tls", "etcd-peer-tls");
-        assertThat(rules.get(0).get("properties").get("security-severity").asString()).isEqualTo("5.0");
-        assertThat(rules.get(0).get("defaultConfiguration").get("level").asString()).isEqualTo("warning");
-        assertThat(run(log).get("results").valueStream().map(r -> r.get("ruleIndex").asInt())).containsExactly(0, 1, 0);
+        assertThat(rules.valueStream().map(r -> r.get("id").asString()))
+                .containsExactly("etcd-static-pod-unique", "etcd-peer-tls", "input-readable");
+        assertThat(run(log).get("results").valueStream().map(r -> r.get("ruleIndex").asInt())).containsExactly(0, 1, 2, 0);
+
+        // EG-1 is etcdguard's own number, not a CIS one
+        JsonNode own = rules.get(0).get("properties");
+        assertThat(own.get("tags").valueStream().map(JsonNode::asString)).containsExactly("security", "etcd");
+        assertThat(own.get("number").asString()).isEqualTo("EG-1");
+        assertThat(own.get("security-severity").asString()).isEqualTo("8.0");
+        // the input pseudo-rule is no security finding
+        JsonNode input = rules.get(2);
+        assertThat(input.get("properties").get("tags").valueStream().map(JsonNode::asString)).containsExactly("etcd");
+        assertThat(input.get("properties").has("security-severity")).isFalse();
+        assertThat(input.get("defaultConfiguration").get("level").asString()).isEqualTo("note");
+        assertThat(input.get("fullDescription").get("text").asString()).isEqualTo(SourceFindings.INPUT.title());
+        assertThat(input.get("help").get("text").asString()).startsWith("Fix or remove the file");
+    }
+
+    @Test
+    void securitySeverityFollowsTheRuleSeverity() {
+        assertThat(SarifReport.securitySeverity("high")).isEqualTo("8.0");
+        assertThat(SarifReport.securitySeverity("medium")).isEqualTo("5.0");
+        assertThat(SarifReport.securitySeverity("low")).isEqualTo("3.0");
+        assertThat(SarifReport.securitySeverity("info")).isNull();
     }
 
     @Test

@@ -1,0 +1,157 @@
+package dev.etcdguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code ./etcdguard scan PATH...} as a user runs it: formats, locations, stdin, bad input, exit codes. */
+class ManifestScanIT {
+
+    @TempDir
+    Path dir;
+
+    private Path manifests;
+
+    @BeforeEach
+    void write() throws IOException {
+        manifests = Files.createDirectories(dir.resolve("deploy"));
+        Files.writeString(manifests.resolve("etcd.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: etcd
+                  namespace: kube-system
+                spec:
+                  containers:
+                  - name: etcd
+                    command:
+                    - /usr/local/bin/etcd
+                    - --name=cp1
+                    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt
+                    args:
+                    - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key
+                    - --listen-peer-urls=http://10.0.0.11:2380
+                    - --initial-cluster=cp1=https://10.0.0.11:2380,cp2=https://10.0.0.12:2380
+                    volumeMounts:
+                    - {name: certs, mountPath: /etc/kubernetes/pki/etcd}
+                  volumes:
+                  - name: certs
+                    hostPath: {path: /etc/kubernetes/pki/etcd}
+                """);
+        Files.writeString(manifests.resolve("single.yml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: solo, namespace: db}
+                spec:
+                  containers:
+                  - name: etcd
+                    command: [etcd, --name=solo]
+                """);
+        Files.writeString(manifests.resolve("broken.yaml"), "kind: Pod\nspec: [unclosed\n");
+        Files.writeString(manifests.resolve("notes.txt"), "not scanned: not a manifest extension\n");
+    }
+
+    @Test
+    void jsonCarriesManifestTargetsAndLocations() throws Exception {
+        Launcher.Run run = Launcher.run(Map.of(), "scan", manifests.toString(), "--format", "json");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2); // a FAIL and an input ERROR
+        assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+        JsonNode results = JsonMapper.builder().build().readTree(run.stdout()).path("results");
+        JsonNode fail = find(results, "FAIL");
+        JsonNode target = fail.path("target");
+        assertThat(target.path("kind").asString()).isEqualTo("manifest");
+        assertThat(target.path("file").asString()).endsWith("deploy/etcd.yaml");
+        assertThat(target.path("document").asInt()).isZero();
+        assertThat(target.path("line").asInt()).isEqualTo(8);
+        assertThat(target.path("column").asInt()).isEqualTo(5);
+        assertThat(target.path("resource").asString()).isEqualTo("Pod/kube-system/etcd");
+        assertThat(target.path("container").asString()).isEqualTo("etcd");
+        JsonNode urls = null;
+        for (JsonNode c : fail.path("checks")) {
+            if (c.path("id").asString().equals("peer-urls-https")) {
+                urls = c;
+            }
+        }
+        assertThat(urls.path("status").asString()).isEqualTo("FAIL");
+        JsonNode listen = urls.path("evidence").get(0);
+        assertThat(listen.path("source").asString()).isEqualTo("flag");
+        assertThat(listen.path("line").asInt()).isEqualTo(15);
+        assertThat(listen.path("column").asInt()).isEqualTo(7);
+        assertThat(find(results, "NOT_APPLICABLE").path("target").path("resource").asString()).isEqualTo("Pod/db/solo");
+        JsonNode error = find(results, "ERROR");
+        assertThat(error.path("rule").asString()).isEqualTo("input-readable");
+        assertThat(error.path("target").path("file").asString()).endsWith("broken.yaml");
+        assertThat(error.path("checks").get(0).path("message").asString()).contains("not valid YAML");
+        assertThat(run.stdout()).doesNotContain("notes.txt");
+    }
+
+    @Test
+    void standardInputAndAssumeCluster() throws Exception {
+        Path single = manifests.resolve("single.yml");
+        List<String> command = List.of("bash", "-c", Launcher.ROOT.resolve("etcdguard") + " scan - --assume-cluster --no-color < " + single);
+        Launcher.Run run = Launcher.exec(command, Map.of());
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.stdout()).contains("[FAIL] 2.4", "-:6:5 document 0 Pod/db/solo container etcd",
+                "--assume-cluster evaluated 1 single-member configuration(s) as cluster members",
+                "evaluated as a cluster member: --assume-cluster");
+        Launcher.Run plain = Launcher.exec(List.of("bash", "-c",
+                Launcher.ROOT.resolve("etcdguard") + " scan - --no-color < " + single), Map.of());
+        assertThat(plain.exitCode()).isZero();
+        assertThat(plain.stdout()).contains("[N/A] 2.4");
+    }
+
+    @Test
+    void sarifAndJunitFormats() throws Exception {
+        Path sarif = dir.resolve("out.sarif");
+        Launcher.Run run = Launcher.run(Map.of(), "scan", manifests.resolve("etcd.yaml").toString(), "--format", "sarif",
+                "-o", sarif.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        JsonNode log = JsonMapper.builder().build().readTree(Files.readString(sarif));
+        assertThat(log.path("version").asString()).isEqualTo("2.1.0");
+        JsonNode result = log.path("runs").get(0).path("results").get(0);
+        assertThat(result.path("ruleId").asString()).isEqualTo("etcd-peer-tls");
+        assertThat(result.path("level").asString()).isEqualTo("error");
+        JsonNode region = result.path("locations").get(0).path("physicalLocation").path("region");
+        assertThat(region.path("startLine").asInt()).isEqualTo(15);
+
+        Launcher.Run junit = Launcher.run(Map.of(), "scan", manifests.toString(), "--format", "junit");
+        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(junit.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(xml.getElementsByTagName("testcase").getLength()).isEqualTo(3);
+        assertThat(xml.getElementsByTagName("failure").getLength()).isEqualTo(1);
+        assertThat(xml.getElementsByTagName("error").getLength()).isEqualTo(1);
+        assertThat(xml.getElementsByTagName("skipped").getLength()).isEqualTo(1);
+    }
+
+    @Test
+    void staticPodDirectoryBackupIsAFinding() throws Exception {
+        Path manifestsDir = Files.createDirectories(dir.resolve("manifests"));
+        Files.copy(manifests.resolve("etcd.yaml"), manifestsDir.resolve("etcd.yaml"));
+        Files.copy(manifests.resolve("etcd.yaml"), manifestsDir.resolve("etcd.yaml.bak"));
+        Files.copy(manifests.resolve("etcd.yaml"), manifestsDir.resolve(".etcd.yaml.orig"));
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--static-pod-dir", manifestsDir.toString(), "--no-color");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stdout()).contains("[FAIL] EG-1 etcd is defined by exactly one static pod manifest",
+                "etcd.yaml.bak defines an etcd pod too").doesNotContain(".etcd.yaml.orig defines");
+    }
+
+    private static JsonNode find(JsonNode results, String status) {
+        for (JsonNode r : results) {
+            if (r.path("status").asString().equals(status)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no " + status + " result in " + results);
+    }
+}
