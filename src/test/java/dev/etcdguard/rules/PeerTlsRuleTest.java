@@ -62,6 +62,18 @@ class PeerTlsRuleTest {
     }
 
     @Test
+    void nameMissingFromInitialClusterJudgesEveryEntry() throws IOException {
+        // e.g. a StatefulSet template's --name=$(POD_NAME): this member's own entry cannot be found
+        MemberFixture m = MemberFixture.tlsMember(dir).flag("name", "$(POD_NAME)");
+        assertThat(check(m.evaluate(), "peer-urls-https").status()).isEqualTo(Status.PASS);
+        m.flag("initial-cluster", "m1=https://127.0.0.1:12380,m2=http://127.0.0.1:22380");
+        CheckResult urls = check(m.evaluate(), "peer-urls-https");
+        assertThat(urls.status()).isEqualTo(Status.FAIL);
+        assertThat(urls.message()).contains("initial-cluster entry m2=http://127.0.0.1:22380")
+                .contains("'$(POD_NAME)' is not listed").doesNotContain("m1=https");
+    }
+
+    @Test
     void missingCertificateFlagsFail() throws IOException {
         Result r = MemberFixture.tlsMember(dir).flag("peer-cert-file", null).flag("peer-key-file", null).evaluate();
         assertThat(r.status()).isEqualTo(Status.FAIL);
