@@ -46,7 +46,7 @@ public final class JsonReport {
         ArrayNode controls = node.putArray("controls");
         r.rule().controls().forEach(controls::add);
         node.put("status", r.status().name());
-        node.set("target", target(r.target()));
+        node.set("target", target(node.objectNode(), r.target()));
         ArrayNode checks = node.putArray("checks");
         for (CheckResult c : r.checks()) {
             ObjectNode check = checks.addObject();
@@ -60,8 +60,8 @@ public final class JsonReport {
         return node;
     }
 
-    private ObjectNode target(Target target) {
-        ObjectNode node = mapper.createObjectNode();
+    /** The target as the JSON report shows it (the SARIF report's result properties reuse it). */
+    static ObjectNode target(ObjectNode node, Target target) {
         switch (target) {
             case Target.Process p -> {
                 node.put("kind", "process");

@@ -260,7 +260,7 @@ public final class SarifReport {
         ObjectNode props = node.putObject("properties");
         props.put("status", r.status().name());
         props.put("severity", r.rule().severity());
-        props.set("target", target(r.target()));
+        props.set("target", JsonReport.target(props.objectNode(), r.target()));
         ArrayNode checks = props.putArray("checks");
         for (CheckResult c : r.checks()) {
             ObjectNode check = checks.addObject();
@@ -465,37 +465,6 @@ public final class SarifReport {
     }
 
     // ---- properties and notifications --------------------------------------------------------
-
-    private ObjectNode target(Target target) {
-        ObjectNode node = mapper.createObjectNode();
-        switch (target) {
-            case Target.Process p -> {
-                node.put("kind", "process");
-                node.put("pid", p.pid());
-                node.put("exe", p.exe());
-                putIfPresent(node, "member", p.member());
-            }
-            case Target.Manifest m -> {
-                node.put("kind", "manifest");
-                node.put("file", m.file());
-                node.put("document", m.document());
-                if (m.line() > 0) {
-                    node.put("line", m.line());
-                    node.put("column", m.column());
-                }
-                putIfPresent(node, "resource", m.resource());
-                putIfPresent(node, "container", m.container());
-                putIfPresent(node, "member", m.member());
-            }
-        }
-        return node;
-    }
-
-    private static void putIfPresent(ObjectNode node, String name, String value) {
-        if (value != null) {
-            node.put(name, value);
-        }
-    }
 
     private ObjectNode errorNotification(Result r, int ruleIndex) {
         ObjectNode n = mapper.createObjectNode();
