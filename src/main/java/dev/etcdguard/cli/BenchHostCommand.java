@@ -55,7 +55,7 @@ final class BenchHostCommand implements Callable<Integer> {
             List<String> audit = List.of("/bin/sh", "-c", KUBE_BENCH_AUDIT);
             Timed check = run(scan);
             out.println("cluster: 3 etcd members with peer TLS, pids " + cluster.members().stream().map(m -> m.pid()).toList()
-                    + "; scan --host exit code " + check.exitCode() + " (0 = every member PASS)");
+                    + "; scan --host exit code " + check.exitCode() + " (0: no FAIL, 1: some FAIL, 2: ERROR)");
             for (int i = 0; i < warmup; i++) {
                 run(scan);
                 kubeBench(audit);

@@ -148,7 +148,7 @@ final class ScanCommand implements Callable<Integer> {
         for (Invocation invocation : invocations) {
             results.addAll(evaluator.evaluate(invocation));
         }
-        findings.forEach(f -> results.add(SourceFindings.toResult(f, rules)));
+        findings.forEach(f -> results.addAll(SourceFindings.toResults(f, rules)));
         ScanReport report = new ScanReport(results, notes);
         Output.write(report, format, output, verbose, noColor);
         return report.exitCode();

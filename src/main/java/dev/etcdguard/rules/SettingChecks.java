@@ -80,6 +80,63 @@ final class SettingChecks {
         return "other members connect to this member in plaintext";
     }
 
+    /** A boolean setting is true. */
+    static CheckResult settingTrue(CheckSpec spec, Subject s) {
+        Resolved r = s.config.get(spec.string("setting"));
+        List<Evidence> evidence = List.of(new Evidence.Setting(r));
+        if (r.isTrue()) {
+            return Outcome.pass(spec, r.name() + " is true", evidence);
+        }
+        return Outcome.fail(spec, r.name() + (r.isDefault() ? " is not set (etcd's default is false)" : " is " + r.value()),
+                evidence);
+    }
+
+    /** A boolean setting is not true. */
+    static CheckResult settingNotTrue(CheckSpec spec, Subject s) {
+        Resolved r = s.config.get(spec.string("setting"));
+        List<Evidence> evidence = List.of(new Evidence.Setting(r));
+        if (!r.isTrue()) {
+            return Outcome.pass(spec, r.name() + (r.isDefault() ? " is not set (false)" : " is " + r.value()), evidence);
+        }
+        return Outcome.fail(spec, r.name() + " is true", evidence);
+    }
+
+    /**
+     * Client-certificate authentication is on and really enforced: etcd ignores it on an http listener,
+     * and drops it when auto-TLS provides the certificate.
+     */
+    static CheckResult certAuthEffective(CheckSpec spec, Subject s) {
+        TlsProfile p = TlsProfile.of(spec.string("tls"));
+        Resolved auth = s.config.get(spec.string("setting"));
+        List<Evidence> evidence = new ArrayList<>();
+        evidence.add(new Evidence.Setting(auth));
+        if (!auth.isTrue()) {
+            return Outcome.fail(spec, auth.name() + (auth.isDefault() ? " is not set (etcd's default is false)"
+                    : " is " + auth.value()) + ": anyone who reaches the port is accepted", evidence);
+        }
+        List<String> dropped = new ArrayList<>();
+        Resolved autoTls = s.config.get(p.autoTls);
+        if (autoTls.isTrue() && (s.config.get(p.certFile).isEmpty() || s.config.get(p.keyFile).isEmpty())) {
+            evidence.add(new Evidence.Setting(autoTls));
+            dropped.add(p.autoTls + " provides the certificate, and etcd then silently drops " + auth.name());
+        }
+        for (String name : spec.list("urls")) {
+            Resolved urls = s.config.get(name);
+            for (String url : urls.elements()) {
+                String scheme = scheme(url);
+                if (!scheme.equals("https") && !scheme.equals("unixs")) {
+                    evidence.add(new Evidence.Setting(urls));
+                    dropped.add(name + " " + url + " is " + scheme + ": etcd ignores " + auth.name() + " on that listener");
+                    break;
+                }
+            }
+        }
+        if (dropped.isEmpty()) {
+            return Outcome.pass(spec, auth.name() + " is true and enforced", evidence);
+        }
+        return Outcome.fail(spec, auth.name() + " is true but not enforced: " + String.join("; ", dropped), evidence);
+    }
+
     /** etcd would start with this configuration: no flag/env conflicts, no unknown flags; reports ignored settings. */
     static CheckResult configConsistent(CheckSpec spec, Subject s) {
         List<ConfigIssue> fatal = s.config.issues().stream().filter(ConfigIssue::fatal).toList();

@@ -14,14 +14,17 @@ public final class SourceFindings {
 
     private SourceFindings() {}
 
-    public static Result toResult(SourceFinding finding, List<RuleDocument> rules) {
+    /** The results a finding gives: one, or (an external etcd) one NOT_APPLICABLE per member rule. */
+    public static List<Result> toResults(SourceFinding finding, List<RuleDocument> rules) {
         return switch (finding.kind()) {
-            case UNREADABLE_INPUT -> new Result(INPUT, finding.target(), Status.ERROR,
-                    List.of(new CheckResult("input-readable", Status.ERROR, finding.message(), List.of())));
-            case DUPLICATE_STATIC_POD -> new Result(rule(rules, "etcd-static-pod-unique"), finding.target(), Status.FAIL,
-                    List.of(new CheckResult("static-pod-unique", Status.FAIL, finding.message(), List.of())));
-            case EXTERNAL_ETCD -> new Result(rule(rules, "etcd-peer-tls"), finding.target(), Status.NOT_APPLICABLE,
-                    List.of(new CheckResult("cluster-membership", Status.NOT_APPLICABLE, finding.message(), List.of())));
+            case UNREADABLE_INPUT -> List.of(new Result(INPUT, finding.target(), Status.ERROR,
+                    List.of(new CheckResult("input-readable", Status.ERROR, finding.message(), List.of()))));
+            case DUPLICATE_STATIC_POD -> List.of(new Result(rule(rules, "etcd-static-pod-unique"), finding.target(),
+                    Status.FAIL, List.of(new CheckResult("static-pod-unique", Status.FAIL, finding.message(), List.of()))));
+            case EXTERNAL_ETCD -> rules.stream().filter(r -> !r.appliesTo().equals(RuleDocument.SOURCE))
+                    .map(r -> new Result(r, finding.target(), Status.NOT_APPLICABLE, List.of(new CheckResult(
+                            "cluster-membership", Status.NOT_APPLICABLE, finding.message(), List.of()))))
+                    .toList();
         };
     }
 

@@ -146,6 +146,10 @@ final class TlsChecks {
         return Outcome.pass(spec, "certificate is valid until " + notAfter + " (" + daysLeft + " days)", evidence);
     }
 
+    /**
+     * The extended key usages the document's {@code usages} names (default serverAuth and clientAuth: a
+     * peer certificate serves and dials). clientAuth may come from a separate client certificate (3.5).
+     */
     static CheckResult certEku(CheckSpec spec, Subject s) {
         TlsProfile p = TlsProfile.of(spec.string("tls"));
         TlsMaterial m = s.tls(p);
@@ -153,23 +157,25 @@ final class TlsChecks {
         if (leaf == null) {
             return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile, List.of());
         }
+        List<String> usages = spec.list("usages").isEmpty() ? List.of("serverAuth", "clientAuth") : spec.list("usages");
         List<Evidence> evidence = new ArrayList<>();
         evidence.add(new Evidence.File(m.certFile().path(), "extended key usages " + ekuText(leaf)));
-        boolean separateClientCert = m.clientCerts() instanceof CertificatesRead.Parsed;
+        boolean separateClientCert = usages.contains("clientAuth") && m.clientCerts() instanceof CertificatesRead.Parsed;
         X509Certificate dialing = separateClientCert ? ((CertificatesRead.Parsed) m.clientCerts()).chain().get(0) : leaf;
         if (separateClientCert) {
             evidence.add(new Evidence.File(m.clientCertFile().path(), "extended key usages " + ekuText(dialing)));
         }
         List<String> missing = new ArrayList<>();
-        if (!CertificateFacts.allowsUsage(leaf, "serverAuth")) {
-            missing.add(p.certFile + " lacks serverAuth: members cannot verify this member's listener");
+        if (usages.contains("serverAuth") && !CertificateFacts.allowsUsage(leaf, "serverAuth")) {
+            missing.add(p.certFile + " lacks serverAuth: " + (p == TlsProfile.PEER ? "members" : "clients")
+                    + " cannot verify this member's listener");
         }
-        if (!CertificateFacts.allowsUsage(dialing, "clientAuth")) {
+        if (usages.contains("clientAuth") && !CertificateFacts.allowsUsage(dialing, "clientAuth")) {
             missing.add((separateClientCert ? p.clientCertFile : p.certFile) + " lacks clientAuth: etcd presents it when"
                     + " dialing other members, and they reject the connection (the cluster still looks healthy)");
         }
         if (missing.isEmpty()) {
-            return Outcome.pass(spec, "extended key usages allow serverAuth and clientAuth"
+            return Outcome.pass(spec, "extended key usages allow " + String.join(" and ", usages)
                     + (separateClientCert ? " (clientAuth from " + p.clientCertFile + ")" : ""), evidence);
         }
         return Outcome.fail(spec, String.join("; ", missing), evidence);

@@ -91,6 +91,7 @@ final class ClusterStarter {
         }
         if (config.peerTlsMode() == PeerTls.AUTO_TLS) {
             peerSecurity.put("auto-tls", "true");
+            peerSecurity.put("client-cert-auth", "true"); // which etcd then silently drops
         }
         try {
             Process process = MemberLauncher.launch(etcd, config.deliveryMode(), new MemberSettings(general, peerSecurity),

@@ -8,6 +8,9 @@ public enum PeerTls {
     PLAINTEXT,
     /** Peer cert/key/CA settings present but http:// peer URLs: etcd ignores the certificates. */
     CERTS_ON_HTTP,
-    /** https peer URLs with --peer-auto-tls=true (self-signed, unverified peer certificates). */
+    /**
+     * https peer URLs with --peer-auto-tls=true (self-signed, unverified peer certificates) and
+     * --peer-client-cert-auth=true, which etcd then silently drops.
+     */
     AUTO_TLS
 }

@@ -34,12 +34,17 @@ class HostScanIT {
 
     /** Scans the members' pids on the real /proc and returns one etcd-peer-tls result per member. */
     private static List<Result> scan(LocalCluster cluster) throws IOException {
+        return scan(cluster, "etcd-peer-tls");
+    }
+
+    /** One result of rule {@code ruleId} per member. */
+    private static List<Result> scan(LocalCluster cluster, String ruleId) throws IOException {
         Set<Long> pids = new HashSet<>();
         cluster.members().forEach(m -> pids.add(m.pid()));
         Evaluator evaluator = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults());
         List<Result> results = new ProcCollector(Path.of("/proc")).collect(pids).stream()
                 .flatMap(inv -> evaluator.evaluate(inv).stream())
-                .filter(r -> r.rule().id().equals("etcd-peer-tls"))
+                .filter(r -> r.rule().id().equals(ruleId))
                 .toList();
         assertThat(results).as("one result per started member").hasSize(cluster.members().size());
         for (Result r : results) {
@@ -63,6 +68,13 @@ class HostScanIT {
     @Test
     void threeMembersWithPeerTlsPass() throws IOException {
         try (LocalCluster cluster = start(PeerTls.TLS, Delivery.FLAGS, 3)) {
+            for (String rule : List.of("etcd-peer-client-cert-auth", "etcd-peer-auto-tls-off", "etcd-auto-tls-off")) {
+                assertThat(scan(cluster, rule)).extracting(Result::status).containsOnly(Status.PASS);
+            }
+            for (Result r : scan(cluster, "etcd-client-tls")) { // the sandbox serves clients on http://127.0.0.1
+                assertThat(r.status()).isEqualTo(Status.FAIL);
+                assertThat(check(r, "client-urls-https").message()).contains("listen-client-urls is http://127.0.0.1:");
+            }
             for (Result r : scan(cluster)) {
                 assertThat(r.status()).as("%s", r.checks()).isEqualTo(Status.PASS);
                 Evidence.Setting cert = (Evidence.Setting) check(r, "peer-cert-key-set").evidence().get(0);
@@ -86,6 +98,10 @@ class HostScanIT {
     @Test
     void certificateFlagsWithHttpPeerUrlsFailNamingTheScheme() throws IOException {
         try (LocalCluster cluster = start(PeerTls.CERTS_ON_HTTP, Delivery.FLAGS, 3)) {
+            for (Result r : scan(cluster, "etcd-peer-client-cert-auth")) {
+                assertThat(check(r, "peer-client-cert-auth-enforced").message())
+                        .contains("etcd ignores peer-client-cert-auth on that listener");
+            }
             for (Result r : scan(cluster)) {
                 assertThat(r.status()).isEqualTo(Status.FAIL);
                 assertThat(check(r, "peer-cert-key-set").status()).as("the letter of CIS is met").isEqualTo(Status.PASS);
@@ -145,6 +161,12 @@ class HostScanIT {
     @Test
     void autoTlsFails() throws IOException {
         try (LocalCluster cluster = start(PeerTls.AUTO_TLS, Delivery.FLAGS, 3)) {
+            assertThat(scan(cluster, "etcd-peer-auto-tls-off")).extracting(Result::status).containsOnly(Status.FAIL);
+            for (Result r : scan(cluster, "etcd-peer-client-cert-auth")) {
+                assertThat(r.status()).isEqualTo(Status.FAIL);
+                assertThat(check(r, "peer-client-cert-auth-enforced").message())
+                        .contains("true but not enforced").contains("peer-auto-tls provides the certificate");
+            }
             for (Result r : scan(cluster)) {
                 assertThat(r.status()).isEqualTo(Status.FAIL);
                 assertThat(check(r, "peer-auto-tls").status()).isEqualTo(Status.FAIL);

@@ -20,7 +20,8 @@ import java.util.function.BiConsumer;
 /** Results built by hand from the real etcd-peer-tls rule document, one per status and target kind. */
 final class ReportFixture {
 
-    static final RuleDocument RULE = RuleLoader.builtIn().get(0);
+    static final RuleDocument RULE = RuleLoader.builtIn().stream().filter(r -> r.id().equals("etcd-peer-tls"))
+            .findFirst().orElseThrow();
 
     static final Target.Process PROCESS = new Target.Process(4242, "/usr/bin/etcd", "cp1");
     static final String MANIFEST_FILE = "manifests/etcd.yaml";

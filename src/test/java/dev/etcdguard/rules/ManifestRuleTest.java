@@ -433,10 +433,14 @@ class ManifestRuleTest {
                 ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(bad.toString(), external.toString()), List.of(manifests));
         List<Result> results = new ArrayList<>();
         for (SourceFinding f : out.findings()) {
-            results.add(SourceFindings.toResult(f, rules));
+            results.addAll(SourceFindings.toResults(f, rules));
         }
         assertThat(results).extracting(r -> r.rule().id() + " " + r.status()).containsExactlyInAnyOrder(
-                "input-readable ERROR", "etcd-peer-tls NOT_APPLICABLE", "etcd-static-pod-unique FAIL");
+                "input-readable ERROR", "etcd-static-pod-unique FAIL",
+                // an external etcd: every member rule is not applicable to this cluster's configuration
+                "etcd-client-tls NOT_APPLICABLE", "etcd-client-cert-auth NOT_APPLICABLE", "etcd-auto-tls-off NOT_APPLICABLE",
+                "etcd-peer-tls NOT_APPLICABLE", "etcd-peer-client-cert-auth NOT_APPLICABLE",
+                "etcd-peer-auto-tls-off NOT_APPLICABLE");
         Result dup = results.stream().filter(r -> r.rule().id().equals("etcd-static-pod-unique")).findFirst().orElseThrow();
         assertThat(dup.target()).isEqualTo(Target.Manifest.file(manifests.resolve("etcd.yaml.bak").toString()));
         Result input = results.stream().filter(r -> r.rule().id().equals("input-readable")).findFirst().orElseThrow();

@@ -64,6 +64,14 @@ final class MemberFixture {
         return m;
     }
 
+    /** Adds correct client TLS: the same certificate (serverAuth, SAN 127.0.0.1), CA and client-cert-auth. */
+    MemberFixture withClientTls() {
+        argv.addAll(List.of("--cert-file=" + cert, "--key-file=" + key, "--trusted-ca-file=" + caFile,
+                "--client-cert-auth=true", "--listen-client-urls=https://127.0.0.1:12379",
+                "--advertise-client-urls=https://127.0.0.1:12379"));
+        return this;
+    }
+
     /** Replaces (or adds) a {@code --name=value} flag. */
     MemberFixture flag(String name, String value) {
         argv.removeIf(a -> a.startsWith("--" + name + "="));
@@ -83,8 +91,18 @@ final class MemberFixture {
         return evaluate(EvaluationOptions.defaults());
     }
 
+    /** The etcd-peer-tls result. */
     Result evaluate(EvaluationOptions options) throws IOException {
-        return new Evaluator(RuleLoader.builtIn(), options).evaluate(invocation()).get(0);
+        return evaluate(options, "etcd-peer-tls");
+    }
+
+    Result evaluate(EvaluationOptions options, String ruleId) throws IOException {
+        return new Evaluator(RuleLoader.builtIn(), options).evaluate(invocation()).stream()
+                .filter(r -> r.rule().id().equals(ruleId)).findFirst().orElseThrow();
+    }
+
+    Result evaluate(String ruleId) throws IOException {
+        return evaluate(EvaluationOptions.defaults(), ruleId);
     }
 
     static CheckResult check(Result r, String id) {

@@ -1,0 +1,189 @@
+package dev.etcdguard.rules;
+
+import static dev.etcdguard.rules.MemberFixture.check;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdguard.collect.ManifestCollector;
+import dev.etcdguard.etcd.SourceFinding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The etcd rules 2.1, 2.2, 2.3, 2.5 and 2.6: PASS, FAIL and NOT_APPLICABLE on a (fake-procfs) process,
+ * and on manifests. Real etcd members are checked in HostScanIT.
+ */
+class EtcdPackTest {
+
+    @TempDir
+    Path dir;
+
+    private int members;
+
+    /** A member with correct peer and client TLS, in a directory of its own. */
+    private MemberFixture member() throws IOException {
+        return MemberFixture.tlsMember(Files.createDirectories(dir.resolve("member" + ++members))).withClientTls();
+    }
+
+    @Test
+    void aFullyConfiguredMemberPassesEveryRule() throws IOException {
+        MemberFixture m = member();
+        for (String rule : List.of("etcd-client-tls", "etcd-client-cert-auth", "etcd-auto-tls-off", "etcd-peer-tls",
+                "etcd-peer-client-cert-auth", "etcd-peer-auto-tls-off")) {
+            Result r = m.evaluate(rule);
+            assertThat(r.status()).as(rule + " " + r.checks()).isEqualTo(Status.PASS);
+        }
+    }
+
+    @Test
+    void clientTls21() throws IOException {
+        MemberFixture m = MemberFixture.tlsMember(dir); // peer TLS only
+        Result none = m.evaluate("etcd-client-tls");
+        assertThat(none.status()).isEqualTo(Status.FAIL);
+        assertThat(check(none, "client-cert-key-set").message()).isEqualTo("cert-file and key-file are not set");
+        assertThat(check(none, "client-urls-https").message())
+                .contains("listen-client-urls is not set, so etcd uses its default http://localhost:2379");
+        m.withClientTls().flag("listen-client-urls", "http://127.0.0.1:12379");
+        Result http = m.evaluate("etcd-client-tls");
+        assertThat(check(http, "client-cert-key-set").status()).isEqualTo(Status.PASS);
+        assertThat(check(http, "client-urls-https").message()).contains("ignores the certificate on an http listener");
+        m.flag("listen-client-urls", "https://127.0.0.1:12379").flag("advertise-client-urls", "https://10.7.7.7:2379");
+        Result san = m.evaluate("etcd-client-tls");
+        assertThat(check(san, "client-cert-san").status()).isEqualTo(Status.FAIL);
+        assertThat(check(san, "client-cert-san").message()).contains("do not cover 10.7.7.7");
+    }
+
+    @Test
+    void clientCertificateNeedsOnlyServerAuth() throws IOException {
+        MemberFixture m = member();
+        m.certificate(dev.etcdguard.pki.LeafSpec.peer("m1", "127.0.0.1").withUsages("serverAuth"));
+        assertThat(check(m.evaluate("etcd-client-tls"), "client-cert-eku").status()).isEqualTo(Status.PASS);
+        assertThat(check(m.evaluate("etcd-peer-tls"), "peer-cert-eku").status()).isEqualTo(Status.FAIL);
+    }
+
+    @Test
+    void clientCertAuth22() throws IOException {
+        MemberFixture m = member().flag("client-cert-auth", null);
+        CheckResult off = check(m.evaluate("etcd-client-cert-auth"), "client-cert-auth-enforced");
+        assertThat(off.status()).isEqualTo(Status.FAIL);
+        assertThat(off.message()).contains("client-cert-auth is not set");
+        m.flag("client-cert-auth", "true").flag("listen-client-urls", "https://127.0.0.1:12379,http://127.0.0.1:22379");
+        CheckResult http = check(m.evaluate("etcd-client-cert-auth"), "client-cert-auth-enforced");
+        assertThat(http.status()).isEqualTo(Status.FAIL);
+        assertThat(http.message()).contains("true but not enforced").contains("http://127.0.0.1:22379");
+        MemberFixture auto = new MemberFixture(Files.createDirectories(dir.resolve("auto")));
+        auto.argv.addAll(List.of("etcd", "--auto-tls", "--client-cert-auth", "--listen-client-urls=https://127.0.0.1:2379"));
+        CheckResult dropped = check(auto.evaluate("etcd-client-cert-auth"), "client-cert-auth-enforced");
+        assertThat(dropped.status()).isEqualTo(Status.FAIL);
+        assertThat(dropped.message()).contains("auto-tls provides the certificate");
+    }
+
+    @Test
+    void autoTls23FromFlagEnvAndConfigFile() throws IOException {
+        assertThat(member().evaluate("etcd-auto-tls-off").status()).isEqualTo(Status.PASS);
+        assertThat(member().flag("auto-tls", "true").evaluate("etcd-auto-tls-off").status()).isEqualTo(Status.FAIL);
+        MemberFixture env = new MemberFixture(Files.createDirectories(dir.resolve("env")));
+        env.argv.add("etcd");
+        env.env.put("ETCD_AUTO_TLS", "true");
+        Result r = env.evaluate("etcd-auto-tls-off");
+        assertThat(r.status()).isEqualTo(Status.FAIL);
+        assertThat(((Evidence.Setting) check(r, "auto-tls-off").evidence().get(0)).resolved().provenance().source())
+                .isEqualTo("env");
+        MemberFixture file = new MemberFixture(Files.createDirectories(dir.resolve("file")));
+        Path config = dir.resolve("etcd.yml");
+        Files.writeString(config, "name: m1\nclient-transport-security:\n  auto-tls: true\n");
+        file.argv.addAll(List.of("etcd", "--config-file=" + config, "--auto-tls=false"));
+        assertThat(file.evaluate("etcd-auto-tls-off").status()).as("the config file wins over the flag")
+                .isEqualTo(Status.FAIL);
+    }
+
+    @Test
+    void peerClientCertAuth25() throws IOException {
+        MemberFixture m = member().flag("peer-client-cert-auth", null);
+        assertThat(m.evaluate("etcd-peer-client-cert-auth").status()).isEqualTo(Status.FAIL);
+        m.flag("peer-client-cert-auth", "true").flag("listen-peer-urls", "http://127.0.0.1:12380");
+        CheckResult http = check(m.evaluate("etcd-peer-client-cert-auth"), "peer-client-cert-auth-enforced");
+        assertThat(http.message()).contains("etcd ignores peer-client-cert-auth on that listener");
+        m.flag("listen-peer-urls", "https://127.0.0.1:12380").flag("peer-cert-file", null).flag("peer-key-file", null)
+                .flag("peer-auto-tls", "true");
+        CheckResult auto = check(m.evaluate("etcd-peer-client-cert-auth"), "peer-client-cert-auth-enforced");
+        assertThat(auto.status()).isEqualTo(Status.FAIL);
+        assertThat(auto.message()).contains("peer-auto-tls provides the certificate");
+        m.flag("initial-cluster", "m1=https://127.0.0.1:12380");
+        assertThat(m.evaluate("etcd-peer-client-cert-auth").status()).isEqualTo(Status.NOT_APPLICABLE);
+    }
+
+    @Test
+    void peerAutoTls26() throws IOException {
+        MemberFixture m = member();
+        assertThat(m.evaluate("etcd-peer-auto-tls-off").status()).isEqualTo(Status.PASS);
+        m.flag("peer-auto-tls", "1");
+        assertThat(m.evaluate("etcd-peer-auto-tls-off").status()).isEqualTo(Status.FAIL);
+        m.flag("initial-cluster", "m1=https://127.0.0.1:12380");
+        assertThat(m.evaluate("etcd-peer-auto-tls-off").status()).isEqualTo(Status.NOT_APPLICABLE);
+    }
+
+    @Test
+    void noSubstringMatchingOfFlagNames() throws IOException {
+        // --peer-cert-file, --peer-client-cert-auth and --peer-auto-tls must not count for 2.1, 2.2 and 2.3
+        MemberFixture m = MemberFixture.tlsMember(dir).flag("peer-auto-tls", "true");
+        assertThat(check(m.evaluate("etcd-client-tls"), "client-cert-key-set").status()).isEqualTo(Status.FAIL);
+        assertThat(m.evaluate("etcd-client-cert-auth").status()).isEqualTo(Status.FAIL);
+        assertThat(m.evaluate("etcd-auto-tls-off").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void rulesOnManifests() throws IOException {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: etcd, namespace: db}
+                spec:
+                  replicas: 3
+                  template:
+                    spec:
+                      containers:
+                      - name: etcd
+                        command: [etcd, --peer-client-cert-auth, --client-cert-auth=true, --auto-tls=false]
+                        args: [--listen-client-urls=https://0.0.0.0:2379, --listen-peer-urls=https://0.0.0.0:2380]
+                """);
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: etcd, namespace: db}
+                spec:
+                  containers:
+                  - name: etcd
+                    command: [/usr/local/bin/etcd, --auto-tls, --peer-auto-tls]
+                """);
+        Path external = dir.resolve("external.yaml");
+        Files.writeString(external, """
+                apiVersion: kubeadm.k8s.io/v1beta4
+                kind: ClusterConfiguration
+                etcd:
+                  external: {endpoints: [https://10.0.0.50:2379]}
+                """);
+        ManifestCollector.Output out = new ManifestCollector(new ManifestCollector.Options(null,
+                ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(good.toString(), bad.toString(), external.toString()),
+                List.of());
+        Evaluator evaluator = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults());
+        List<String> verdicts = new ArrayList<>();
+        out.invocations().forEach(inv -> evaluator.evaluate(inv).forEach(r -> verdicts.add(
+                ((dev.etcdguard.etcd.Target.Manifest) r.target()).file().replaceAll(".*/", "") + " " + r.rule().number()
+                        + " " + r.status())));
+        for (SourceFinding f : out.findings()) {
+            SourceFindings.toResults(f, RuleLoader.builtIn()).forEach(r -> verdicts.add("external.yaml "
+                    + r.rule().number() + " " + r.status()));
+        }
+        assertThat(verdicts).contains("good.yaml 2.2 PASS", "good.yaml 2.3 PASS", "good.yaml 2.5 PASS", "good.yaml 2.6 PASS",
+                "bad.yaml 2.2 FAIL", "bad.yaml 2.3 FAIL", "bad.yaml 2.5 NOT_APPLICABLE", "bad.yaml 2.6 NOT_APPLICABLE",
+                "external.yaml 2.1 NOT_APPLICABLE", "external.yaml 2.2 NOT_APPLICABLE", "external.yaml 2.3 NOT_APPLICABLE",
+                "external.yaml 2.5 NOT_APPLICABLE", "external.yaml 2.6 NOT_APPLICABLE");
+    }
+}
