@@ -65,6 +65,7 @@ public final class Main implements Runnable {
 
     static {
         SUBCOMMANDS.put("scan", ScanCommand::new);
+        SUBCOMMANDS.put("rules", RulesCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);
         SUBCOMMANDS.put("bench", BenchCommand::new);
         SUBCOMMANDS.put("aot-training", AotTrainingCommand::new);

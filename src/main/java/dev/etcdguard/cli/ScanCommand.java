@@ -89,6 +89,15 @@ final class ScanCommand implements Callable<Integer> {
             description = "Skip manifest files larger than BYTES with an ERROR result (default: ${DEFAULT-VALUE}).")
     long maxFileSize;
 
+    @Option(names = "--rules", paramLabel = "DIR", description = "Add the rule documents (*.md) in DIR to the built-in ones "
+            + "(validated on load).")
+    Path rulesDir;
+
+    @Option(names = "--benchmark", paramLabel = "NAME", defaultValue = RuleDocument.DEFAULT_BENCHMARK,
+            description = "CIS Kubernetes Benchmark version whose numbering the report shows, e.g. cis-1.5.1 "
+                    + "(default: ${DEFAULT-VALUE}, the newest). Results list every mapping in 'controls'.")
+    String benchmark;
+
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Output.Format format;
@@ -111,7 +120,7 @@ final class ScanCommand implements Callable<Integer> {
         if (expiryWarnDays < 0 || maxFileSize < 1) {
             throw new IllegalArgumentException("--expiry-warn-days must not be negative and --max-file-size must be positive");
         }
-        List<RuleDocument> rules = RuleLoader.builtIn();
+        List<RuleDocument> rules = RuleLoader.load(rulesDir, benchmark);
         Evaluator evaluator = new Evaluator(rules, new EvaluationOptions(Instant.now(), expiryWarnDays));
         boolean hostMode = paths.isEmpty() && (host || staticPodDirs.isEmpty());
         List<Invocation> invocations;

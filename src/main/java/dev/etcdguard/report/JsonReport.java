@@ -57,6 +57,7 @@ public final class JsonReport {
             c.evidence().forEach(e -> evidence.add(evidence(e)));
         }
         node.put("remediation", r.status() == Status.FAIL || r.status() == Status.WARN ? r.rule().remediation() : "");
+        node.put("document", r.rule().source());
         return node;
     }
 

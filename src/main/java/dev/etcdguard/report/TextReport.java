@@ -49,6 +49,7 @@ public final class TextReport {
             out.println("== Remediations etcd ==");
             for (Result r : failing) {
                 out.println(heading(r) + " — " + Describe.target(r.target()));
+                out.println("    (the rule document: etcdguard rules explain " + r.rule().id() + ")");
                 out.println(indent(r.rule().remediation()));
                 out.println();
             }

@@ -12,11 +12,27 @@ import java.util.Map;
  * @param appliesTo  {@code any-member}; {@code multi-member} (not applicable to a lone member); or
  *                   {@code source} (judged from what a source found about its input, not per member)
  * @param sections   section title to Markdown text, in document order
+ * @param source     where the document was loaded from ({@code builtin:rules/NAME.md}, or a file path)
  */
 public record RuleDocument(String id, String number, String title, String severity, List<String> controls,
-                           String appliesTo, List<CheckSpec> checks, Map<String, String> sections) {
+                           String appliesTo, List<CheckSpec> checks, Map<String, String> sections, String source) {
 
     public static final String SOURCE = "source";
+
+    /** The CIS benchmark whose numbering is shown by default: the newest. */
+    public static final String DEFAULT_BENCHMARK = "cis-1.12";
+
+    /**
+     * This rule with the control number of a CIS benchmark version ({@code cis-1.5.1}) shown as its number;
+     * unchanged when the rule has no control in that version.
+     */
+    public RuleDocument forBenchmark(String benchmark) {
+        String prefix = "cis-kubernetes-" + benchmark.substring("cis-".length()) + ":";
+        return controls.stream().filter(c -> c.startsWith(prefix)).findFirst()
+                .map(c -> new RuleDocument(id, c.substring(prefix.length()), title, severity, controls, appliesTo,
+                        checks, sections, source))
+                .orElse(this);
+    }
 
     /** The text of the Remediation section, or an empty string. */
     public String remediation() {

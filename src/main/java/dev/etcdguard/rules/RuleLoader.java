@@ -4,7 +4,14 @@ import dev.etcdguard.rules.RuleDocument.CheckSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import dev.etcdguard.etcd.EtcdSettings;
+import dev.etcdguard.etcd.IoErrors;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +30,7 @@ public final class RuleLoader {
         List<RuleDocument> rules = new ArrayList<>();
         for (String name : resource("index.txt").split("\n")) {
             if (!name.isBlank()) {
-                rules.add(parse(name.strip(), resource(name.strip())));
+                rules.add(parse("builtin:rules/" + name.strip(), resource(name.strip())));
             }
         }
         return rules;
@@ -41,8 +48,80 @@ public final class RuleLoader {
     }
 
     /**
+     * The built-in rules, plus a user's own documents ({@code *.md} in {@code userDir}, validated: every
+     * problem of every document is reported at once), numbered as the CIS benchmark version
+     * {@code benchmark} ({@code cis-1.5.1}, ...) numbers them.
+     *
+     * @param userDir null for the built-in rules only
+     * @throws IllegalArgumentException listing what is wrong (a document, an id used twice, an unknown benchmark)
+     */
+    public static List<RuleDocument> load(Path userDir, String benchmark) {
+        List<RuleDocument> rules = new ArrayList<>(builtIn());
+        List<String> errors = new ArrayList<>();
+        if (userDir != null) {
+            List<Path> files;
+            try (Stream<Path> list = Files.list(userDir)) {
+                files = list.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().toList();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read rules directory " + userDir + ": " + IoErrors.reason(e));
+            }
+            if (files.isEmpty()) {
+                errors.add(userDir + ": no rule documents (*.md)");
+            }
+            Set<String> ids = new HashSet<>();
+            rules.forEach(r -> ids.add(r.id()));
+            for (Path file : files) {
+                try {
+                    RuleDocument rule = parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+                    if (!ids.add(rule.id())) {
+                        errors.add(file + ": rule id '" + rule.id() + "' is already used by another rule");
+                    } else {
+                        rules.add(rule);
+                    }
+                } catch (IllegalArgumentException e) {
+                    errors.add(e.getMessage());
+                } catch (IOException e) {
+                    errors.add(file + ": " + IoErrors.reason(e));
+                }
+            }
+        }
+        Set<String> known = benchmarks(rules);
+        if (!known.contains(benchmark)) {
+            errors.add("unknown benchmark '" + benchmark + "' (known: " + String.join(", ", known) + ")");
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", errors));
+        }
+        return rules.stream().map(r -> r.forBenchmark(benchmark)).toList();
+    }
+
+    /**
+     * CIS Kubernetes Benchmark releases, newest first. The numbers are not chronological: the v1.20,
+     * v1.23 and v1.24 benchmarks (named after Kubernetes releases) came before v1.7.
+     */
+    private static final List<String> CHRONOLOGY = List.of("cis-1.12", "cis-1.11", "cis-1.10", "cis-1.9", "cis-1.8",
+            "cis-1.7", "cis-1.24", "cis-1.23", "cis-1.20", "cis-1.6", "cis-1.5.1", "cis-1.4.1", "cis-1.3.0");
+
+    /** The CIS benchmark versions the rules' controls name, as {@code cis-VERSION}, newest first. */
+    public static Set<String> benchmarks(List<RuleDocument> rules) {
+        Set<String> named = new HashSet<>();
+        for (RuleDocument r : rules) {
+            for (String c : r.controls()) {
+                if (c.startsWith("cis-kubernetes-") && c.indexOf(':') > 0) {
+                    named.add("cis-" + c.substring("cis-kubernetes-".length(), c.indexOf(':')));
+                }
+            }
+        }
+        Set<String> ordered = new java.util.LinkedHashSet<>();
+        CHRONOLOGY.stream().filter(named::contains).forEach(ordered::add);
+        named.stream().sorted().forEach(ordered::add); // versions only a user's rules name
+        return ordered;
+    }
+
+    /**
      * Parses one document.
      *
+     * @param name where it comes from: shown in errors and kept as the rule's source
      * @throws IllegalArgumentException naming the document and what is wrong with it
      */
     public static RuleDocument parse(String name, String text) {
@@ -67,13 +146,20 @@ public final class RuleLoader {
         }
         String id = required(name, front, "id");
         String appliesTo = String.valueOf(front.getOrDefault("applies-to", "any-member"));
+        if (!Set.of("any-member", "multi-member", RuleDocument.SOURCE).contains(appliesTo)) {
+            throw new IllegalArgumentException(name + ": applies-to must be any-member, multi-member or source, not '"
+                    + appliesTo + "'");
+        }
+        String severity = String.valueOf(front.getOrDefault("severity", "medium"));
+        if (!Set.of("info", "low", "medium", "high", "critical").contains(severity)) {
+            throw new IllegalArgumentException(name + ": severity must be info, low, medium, high or critical, not '"
+                    + severity + "'");
+        }
         // A rule judged by a source about its input (applies-to: source) composes no member checks.
         List<CheckSpec> checks = appliesTo.equals(RuleDocument.SOURCE) && front.get("check") == null
                 ? List.of() : checks(name, front.get("check"));
         return new RuleDocument(id, String.valueOf(front.getOrDefault("number", "")), required(name, front, "title"),
-                String.valueOf(front.getOrDefault("severity", "medium")), strings(front.get("controls")),
-                appliesTo, checks,
-                sections(normalized.substring(end + 5)));
+                severity, strings(front.get("controls")), appliesTo, checks, sections(normalized.substring(end + 5)), name);
     }
 
     private static List<CheckSpec> checks(String name, Object value) {
@@ -98,9 +184,34 @@ public final class RuleLoader {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(name + ": check " + id + " has an unknown on-fail status");
             }
+            validateParams(name, id, params);
             checks.add(new CheckSpec(id, primitive, params, onFail));
         }
         return checks;
+    }
+
+    /** Settings a check names must be etcd settings; a TLS check names its profile. Never substring matching. */
+    private static void validateParams(String name, String id, Map<String, Object> params) {
+        for (String key : List.of("setting", "settings", "urls")) {
+            Object v = params.get(key);
+            List<?> values = v instanceof List<?> l ? l : v == null ? List.of() : List.of(v);
+            for (Object value : values) {
+                String setting = String.valueOf(value);
+                if (!setting.equals("initial-cluster:self") && EtcdSettings.byFlag(setting) == null) {
+                    throw new IllegalArgumentException(name + ": check " + id + " names '" + setting
+                            + "', which is not an etcd setting");
+                }
+            }
+        }
+        Object tls = params.get("tls");
+        if (tls != null && !Set.of("peer", "client").contains(String.valueOf(tls))) {
+            throw new IllegalArgumentException(name + ": check " + id + " has tls '" + tls + "' (peer or client)");
+        }
+        String primitive = String.valueOf(params.get("primitive"));
+        if ((primitive.startsWith("tls-") || primitive.equals("auto-tls-not-in-effect") || primitive.equals("cert-auth-effective"))
+                && tls == null) {
+            throw new IllegalArgumentException(name + ": check " + id + " (" + primitive + ") needs 'tls: peer' or 'tls: client'");
+        }
     }
 
     private static Map<String, String> sections(String body) {

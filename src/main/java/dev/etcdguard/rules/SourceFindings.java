@@ -10,7 +10,7 @@ public final class SourceFindings {
     /** The pseudo-rule of input errors: a file that could not be read or parsed. */
     public static final RuleDocument INPUT = new RuleDocument("input-readable", "", "Input can be read and parsed",
             "info", List.of(), RuleDocument.SOURCE, List.of(), Map.of("Remediation",
-            "Fix or remove the file, or leave it out of the scan; the rest of the input was scanned."));
+            "Fix or remove the file, or leave it out of the scan; the rest of the input was scanned."), "builtin");
 
     private SourceFindings() {}
 

@@ -1,0 +1,101 @@
+package dev.etcdguard.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String VALID = """
+            ---
+            id: pprof-off
+            number: "X.1"
+            title: etcd does not expose pprof
+            severity: low
+            controls: [cis-kubernetes-1.12:9.9]
+            check:
+              - id: pprof-off
+                primitive: setting-not-true
+                setting: enable-pprof
+            ---
+
+            ## Description
+
+            pprof exposes internals.
+
+            ## Remediation
+
+            Remove --enable-pprof.
+            """;
+
+    @Test
+    void builtInCatalogueIsTheWholeEtcdSection() {
+        List<RuleDocument> rules = RuleLoader.builtIn();
+        assertThat(rules).extracting(RuleDocument::number)
+                .containsExactly("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "EG-1");
+        assertThat(rules).extracting(RuleDocument::id).doesNotHaveDuplicates();
+        for (RuleDocument r : rules) {
+            assertThat(r.sections()).as(r.id()).containsKeys("Description", "Rationale", "Audit", "Remediation", "Impact",
+                    "Default value", "References");
+            assertThat(r.source()).startsWith("builtin:rules/");
+        }
+    }
+
+    @Test
+    void benchmarkNumbering() {
+        List<RuleDocument> old = RuleLoader.load(null, "cis-1.4.1");
+        assertThat(old).extracting(RuleDocument::number).startsWith("1.5.1", "1.5.2", "1.5.3", "1.5.4", "1.5.5", "1.5.6");
+        assertThat(RuleLoader.load(null, "cis-1.5.1")).extracting(RuleDocument::number).startsWith("2.1", "2.2");
+        assertThat(RuleLoader.benchmarks(RuleLoader.builtIn())).first().isEqualTo(RuleDocument.DEFAULT_BENCHMARK);
+        assertThat(RuleLoader.benchmarks(RuleLoader.builtIn())).containsSubsequence("cis-1.7", "cis-1.24", "cis-1.20",
+                "cis-1.6", "cis-1.5.1", "cis-1.4.1");
+        assertThatThrownBy(() -> RuleLoader.load(null, "cis-9.9")).hasMessageContaining("unknown benchmark 'cis-9.9'");
+    }
+
+    @Test
+    void userRulesJoinTheBuiltInOnes() throws IOException {
+        Files.writeString(dir.resolve("pprof.md"), VALID);
+        List<RuleDocument> rules = RuleLoader.load(dir, RuleDocument.DEFAULT_BENCHMARK);
+        RuleDocument mine = rules.get(rules.size() - 1);
+        assertThat(mine.id()).isEqualTo("pprof-off");
+        assertThat(mine.number()).isEqualTo("9.9");
+        assertThat(mine.source()).isEqualTo(dir.resolve("pprof.md").toString());
+    }
+
+    @Test
+    void everyProblemOfEveryDocumentIsReportedAtOnce() throws IOException {
+        Files.writeString(dir.resolve("a-no-front-matter.md"), "# hello\n");
+        Files.writeString(dir.resolve("b-unknown-primitive.md"), VALID.replace("setting-not-true", "setting-maybe"));
+        Files.writeString(dir.resolve("c-substring.md"), VALID.replace("enable-pprof", "pprof"));
+        Files.writeString(dir.resolve("d-duplicate.md"), VALID.replace("id: pprof-off\n", "id: etcd-peer-tls\n"));
+        Files.writeString(dir.resolve("e-no-tls.md"), VALID.replace("primitive: setting-not-true\n    setting: enable-pprof",
+                "primitive: tls-cert-parses"));
+        Files.writeString(dir.resolve("f-severity.md"), VALID.replace("severity: low", "severity: scary"));
+        Files.writeString(dir.resolve("g-bad-yaml.md"), "---\nid: [\n---\n");
+        assertThatThrownBy(() -> RuleLoader.load(dir, RuleDocument.DEFAULT_BENCHMARK))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a-no-front-matter.md: a rule document starts with '---'")
+                .hasMessageContaining("b-unknown-primitive.md: check pprof-off uses unknown primitive 'setting-maybe'")
+                .hasMessageContaining("c-substring.md: check pprof-off names 'pprof', which is not an etcd setting")
+                .hasMessageContaining("d-duplicate.md: rule id 'etcd-peer-tls' is already used")
+                .hasMessageContaining("e-no-tls.md: check pprof-off (tls-cert-parses) needs 'tls: peer' or 'tls: client'")
+                .hasMessageContaining("f-severity.md: severity must be")
+                .hasMessageContaining("g-bad-yaml.md: front matter is not valid YAML");
+    }
+
+    @Test
+    void emptyOrMissingDirectory() {
+        assertThatThrownBy(() -> RuleLoader.load(dir, RuleDocument.DEFAULT_BENCHMARK)).hasMessageContaining("no rule documents");
+        assertThatThrownBy(() -> RuleLoader.load(dir.resolve("nope"), RuleDocument.DEFAULT_BENCHMARK))
+                .hasMessageContaining("cannot read rules directory");
+    }
+}
