@@ -41,27 +41,13 @@ public final class JunitReport {
     }
 
     private static void write(ScanReport report, XMLStreamWriter xml) throws XMLStreamException {
-        Map<Status, Integer> summary = report.summary();
-        String tests = String.valueOf(report.results().size());
-        String failures = String.valueOf(summary.get(Status.FAIL));
-        String errors = String.valueOf(summary.get(Status.ERROR));
-        String skipped = String.valueOf(summary.get(Status.NOT_APPLICABLE));
-
         xml.writeStartDocument("UTF-8", "1.0");
         newline(xml, 0);
         xml.writeStartElement("testsuites");
-        attribute(xml, "name", "etcdguard");
-        attribute(xml, "tests", tests);
-        attribute(xml, "failures", failures);
-        attribute(xml, "errors", errors);
-        attribute(xml, "skipped", skipped);
+        counts(xml, report);
         newline(xml, 1);
         xml.writeStartElement("testsuite");
-        attribute(xml, "name", "etcdguard");
-        attribute(xml, "tests", tests);
-        attribute(xml, "failures", failures);
-        attribute(xml, "errors", errors);
-        attribute(xml, "skipped", skipped);
+        counts(xml, report);
 
         newline(xml, 2);
         xml.writeStartElement("properties");
@@ -147,6 +133,16 @@ public final class JunitReport {
 
     private static void newline(XMLStreamWriter xml, int depth) throws XMLStreamException {
         xml.writeCharacters("\n" + "  ".repeat(depth));
+    }
+
+    /** The name and counts both {@code <testsuites>} and {@code <testsuite>} carry. */
+    private static void counts(XMLStreamWriter xml, ScanReport report) throws XMLStreamException {
+        Map<Status, Integer> summary = report.summary();
+        attribute(xml, "name", "etcdguard");
+        attribute(xml, "tests", String.valueOf(report.results().size()));
+        attribute(xml, "failures", String.valueOf(summary.get(Status.FAIL)));
+        attribute(xml, "errors", String.valueOf(summary.get(Status.ERROR)));
+        attribute(xml, "skipped", String.valueOf(summary.get(Status.NOT_APPLICABLE)));
     }
 
     private static void attribute(XMLStreamWriter xml, String name, String value) throws XMLStreamException {
