@@ -56,6 +56,10 @@ public final class EffectiveConfig {
         if (flag.equals("initial-cluster")) {
             return derivedInitialCluster();
         }
+        if (flag.equals("data-dir")) {
+            return new Resolved(EtcdSettings.require(flag), memberName() + ".etcd",
+                    new Provenance.Default("etcd default: <name>.etcd in its working directory"));
+        }
         Setting s = EtcdSettings.require(flag);
         return new Resolved(s, s.defaultValue(), new Provenance.Default("etcd default"));
     }

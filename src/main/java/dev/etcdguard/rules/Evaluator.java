@@ -51,14 +51,15 @@ public final class Evaluator {
                 return new Result(rule, target, problems.isEmpty() ? Status.NOT_APPLICABLE : Status.ERROR, checks);
             }
         }
-        Status overall = problems.isEmpty() ? Status.PASS : Status.ERROR;
-        for (CheckResult early : checks) {
-            overall = Status.worse(overall, early.status());
-        }
+        // The worst of the checks; NOT_APPLICABLE when none of the rule's own checks applied.
+        Status overall = Status.NOT_APPLICABLE;
         for (CheckSpec spec : rule.checks()) {
             CheckResult check = Primitives.run(spec, subject);
             checks.add(check);
             overall = Status.worse(overall, check.status());
+        }
+        if (!invocation.warnings().isEmpty() && overall != Status.NOT_APPLICABLE) {
+            overall = Status.worse(overall, Status.WARN);
         }
         if (!problems.isEmpty()) {
             overall = Status.ERROR; // incomplete evidence: neither a PASS nor a FAIL can be trusted

@@ -72,7 +72,7 @@ sealed interface FileRead {
         }
     }
 
-    private static int mode(Set<PosixFilePermission> perms) {
+    static int mode(Set<PosixFilePermission> perms) {
         int mode = 0;
         for (PosixFilePermission p : perms) {
             mode |= switch (p) {

@@ -203,6 +203,13 @@ public final class RuleLoader {
                 }
             }
         }
+        if (String.valueOf(params.get("primitive")).equals("path-mode")) {
+            try {
+                Integer.parseInt(String.valueOf(params.get("max-mode")), 8);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + ": check " + id + " needs max-mode in octal, e.g. \"0700\"");
+            }
+        }
         Object tls = params.get("tls");
         if (tls != null && !Set.of("peer", "client").contains(String.valueOf(tls))) {
             throw new IllegalArgumentException(name + ": check " + id + " has tls '" + tls + "' (peer or client)");

@@ -68,7 +68,8 @@ class HostScanIT {
     @Test
     void threeMembersWithPeerTlsPass() throws IOException {
         try (LocalCluster cluster = start(PeerTls.TLS, Delivery.FLAGS, 3)) {
-            for (String rule : List.of("etcd-peer-client-cert-auth", "etcd-peer-auto-tls-off", "etcd-auto-tls-off")) {
+            for (String rule : List.of("etcd-peer-client-cert-auth", "etcd-peer-auto-tls-off", "etcd-auto-tls-off",
+                    "etcd-data-dir-permissions")) { // etcd creates its data directory with mode 0700
                 assertThat(scan(cluster, rule)).extracting(Result::status).containsOnly(Status.PASS);
             }
             for (Result r : scan(cluster, "etcd-client-tls")) { // the sandbox serves clients on http://127.0.0.1

@@ -47,8 +47,13 @@ class LauncherIT {
                 "--initial-cluster=m1=https://127.0.0.1:12380,m2=https://127.0.0.1:22380",
                 "--cert-file=" + cert, "--key-file=" + key, "--trusted-ca-file=" + caFile, "--client-cert-auth",
                 "--listen-client-urls=https://127.0.0.1:12379", "--advertise-client-urls=https://127.0.0.1:12379"));
+        Path dataDir = Files.createDirectories(dir.resolve("data"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        tls.add("--data-dir=" + dataDir);
         proc.addProcess(101, "/usr/bin/etcd", tls, Map.of(), 0);
         List<String> http = new ArrayList<>(tls.stream().map(a -> a.replace("https://", "http://")).toList());
+        http.removeIf(a -> a.startsWith("--data-dir="));
         proc.addProcess(102, "/usr/local/bin/etcd", http, Map.of(), 0);
         proc.addProcess(103, "/usr/bin/etcd", List.of("etcd", "--name=solo"), Map.of(), 0);
         proc.addProcess(104, "/usr/bin/etcdctl", List.of("etcdctl", "--cert=" + cert), Map.of(), 0);
@@ -75,7 +80,7 @@ class LauncherIT {
         JsonNode root = JsonMapper.builder().build().readTree(run.stdout());
         assertThat(root.path("tool").path("name").asString()).isEqualTo("etcdguard");
         JsonNode all = root.path("results");
-        assertThat(all.size()).as("6 member rules for each of 3 processes").isEqualTo(18);
+        assertThat(all.size()).as("7 member rules for each of 3 processes").isEqualTo(21);
         java.util.Map<String, Integer> counted = new java.util.HashMap<>();
         all.forEach(r -> counted.merge(r.path("status").asString(), 1, Integer::sum));
         root.path("summary").properties().forEach(e ->
@@ -160,7 +165,7 @@ class LauncherIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).isEmpty();
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(report));
-        assertThat(root.path("results").size()).isEqualTo(6);
+        assertThat(root.path("results").size()).isEqualTo(7);
         root.path("results").forEach(r -> assertThat(r.path("target").path("pid").asLong()).isEqualTo(101));
     }
 

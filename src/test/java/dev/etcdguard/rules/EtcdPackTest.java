@@ -128,6 +128,22 @@ class EtcdPackTest {
     }
 
     @Test
+    void dataDirPermissions1111() throws IOException {
+        MemberFixture m = member();
+        Path data = Files.createDirectories(m.dir.resolve("data"));
+        m.flag("data-dir", data.toString());
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(m.evaluate("etcd-data-dir-permissions").status()).isEqualTo(Status.PASS);
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        CheckResult wide = check(m.evaluate("etcd-data-dir-permissions"), "data-dir-mode");
+        assertThat(wide.status()).isEqualTo(Status.FAIL);
+        assertThat(wide.message()).contains("has mode 0755, wider than 0700");
+        m.flag("data-dir", null); // etcd's default: <name>.etcd in its working directory (/ in the fake procfs)
+        CheckResult missing = check(m.evaluate("etcd-data-dir-permissions"), "data-dir-mode");
+        assertThat(missing.message()).isEqualTo("data-dir m1.etcd does not exist");
+    }
+
+    @Test
     void noSubstringMatchingOfFlagNames() throws IOException {
         // --peer-cert-file, --peer-client-cert-auth and --peer-auto-tls must not count for 2.1, 2.2 and 2.3
         MemberFixture m = MemberFixture.tlsMember(dir).flag("peer-auto-tls", "true");
@@ -181,7 +197,8 @@ class EtcdPackTest {
             SourceFindings.toResults(f, RuleLoader.builtIn()).forEach(r -> verdicts.add("external.yaml "
                     + r.rule().number() + " " + r.status()));
         }
-        assertThat(verdicts).contains("good.yaml 2.2 PASS", "good.yaml 2.3 PASS", "good.yaml 2.5 PASS", "good.yaml 2.6 PASS",
+        assertThat(verdicts).contains("good.yaml 1.1.11 NOT_APPLICABLE", "external.yaml 1.1.11 NOT_APPLICABLE",
+                "good.yaml 2.2 PASS", "good.yaml 2.3 PASS", "good.yaml 2.5 PASS", "good.yaml 2.6 PASS",
                 "bad.yaml 2.2 FAIL", "bad.yaml 2.3 FAIL", "bad.yaml 2.5 NOT_APPLICABLE", "bad.yaml 2.6 NOT_APPLICABLE",
                 "external.yaml 2.1 NOT_APPLICABLE", "external.yaml 2.2 NOT_APPLICABLE", "external.yaml 2.3 NOT_APPLICABLE",
                 "external.yaml 2.5 NOT_APPLICABLE", "external.yaml 2.6 NOT_APPLICABLE");

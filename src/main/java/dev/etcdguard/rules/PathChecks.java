@@ -1,0 +1,50 @@
+package dev.etcdguard.rules;
+
+import dev.etcdguard.etcd.FileView;
+import dev.etcdguard.etcd.IoErrors;
+import dev.etcdguard.etcd.Resolved;
+import dev.etcdguard.rules.RuleDocument.CheckSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.List;
+
+/** Primitives over the file-system entry a setting names (its mode), as the member sees it. */
+final class PathChecks {
+
+    private PathChecks() {}
+
+    /** The entry a setting names is no wider than {@code max-mode} (octal), e.g. a data directory at 0700. */
+    static CheckResult pathMode(CheckSpec spec, Subject s) {
+        Resolved setting = s.config.get(spec.string("setting"));
+        int max = Integer.parseInt(spec.string("max-mode"), 8);
+        List<Evidence> settingEvidence = List.of(new Evidence.Setting(setting));
+        String path = setting.value();
+        return switch (s.files.lookup(path)) {
+            case FileView.Lookup.Elsewhere elsewhere -> elsewhere.suspicious()
+                    ? Outcome.warn(spec, path + ": " + elsewhere.reason(), settingEvidence)
+                    : Outcome.notEvaluated(spec, "not evaluated: " + path + " is " + elsewhere.reason(), settingEvidence);
+            case FileView.Lookup.Content content ->
+                    Outcome.notEvaluated(spec, "not evaluated: " + path + " has no file mode here", settingEvidence);
+            case FileView.Lookup.OnDisk disk -> {
+                try {
+                    PosixFileAttributes attrs = Files.readAttributes(disk.path(), PosixFileAttributes.class);
+                    int mode = FileRead.mode(attrs.permissions());
+                    List<Evidence> evidence = List.of(new Evidence.Setting(setting), new Evidence.File(path,
+                            (attrs.isDirectory() ? "directory" : "file") + ", mode " + String.format("%04o", mode)));
+                    if ((mode & ~max) != 0) {
+                        yield Outcome.fail(spec, setting.name() + " " + path + " has mode " + String.format("%04o", mode)
+                                + ", wider than " + String.format("%04o", max), evidence);
+                    }
+                    yield Outcome.pass(spec, setting.name() + " " + path + " has mode " + String.format("%04o", mode),
+                            evidence);
+                } catch (NoSuchFileException e) {
+                    yield Outcome.fail(spec, setting.name() + " " + path + " does not exist", settingEvidence);
+                } catch (IOException e) {
+                    yield Outcome.error(spec, "cannot read " + path + ": " + IoErrors.reason(e), settingEvidence);
+                }
+            }
+        };
+    }
+}
