@@ -127,16 +127,24 @@ final class Kubeadm {
         Target.Manifest target = target(file, index, anchor, nodeName);
         // kubeadm's etcd pod mounts two hostPath volumes: the etcd certificate directory and etcd.local.dataDir
         List<String> mounts = List.of(NodeRoot.normalize(etcdDir), NodeRoot.normalize(dataDir == null ? "/var/lib/etcd" : dataDir));
-        FileView files = path -> {
-            String p = NodeRoot.normalize(path.startsWith("/") ? path : "/" + path);
-            if (mounts.stream().noneMatch(m -> p.equals(m) || p.startsWith(m + "/"))) {
-                return new FileView.Lookup.Elsewhere("kubeadm mounts only " + String.join(" and ", mounts)
-                        + " from the node into the etcd pod: etcd cannot read " + path, true);
+        FileView files = new FileView() {
+            @Override
+            public Lookup lookup(String path) {
+                String p = NodeRoot.normalize(path.startsWith("/") ? path : "/" + path);
+                if (mounts.stream().noneMatch(m -> p.equals(m) || p.startsWith(m + "/"))) {
+                    return new Lookup.Elsewhere("kubeadm mounts only " + String.join(" and ", mounts)
+                            + " from the node into the etcd pod: etcd cannot read " + path, true);
+                }
+                return nodeRoot == null
+                        ? new Lookup.Elsewhere("on the node (kubeadm writes it there); pass --node-root DIR to check"
+                                + " the file itself", false)
+                        : new Lookup.OnDisk(NodeRoot.resolve(nodeRoot, p));
             }
-            return nodeRoot == null
-                    ? new FileView.Lookup.Elsewhere("on the node (kubeadm writes it there); pass --node-root DIR to check"
-                            + " the file itself", false)
-                    : new FileView.Lookup.OnDisk(NodeRoot.resolve(nodeRoot, p));
+
+            @Override
+            public Lookup accounts(String path) {
+                return ManifestFileView.nodeAccounts(nodeRoot, path);
+            }
         };
         List<String> warnings = new ArrayList<>();
         List<EnvVar> env = extraEnvs(file, local, warnings);

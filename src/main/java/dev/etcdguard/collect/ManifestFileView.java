@@ -30,6 +30,18 @@ final class ManifestFileView implements FileView {
     }
 
     @Override
+    public Lookup accounts(String path) {
+        return nodeAccounts(nodeRoot, path);
+    }
+
+    /** The node's account database under {@code --node-root}: the owners of hostPath files are the node's users. */
+    static Lookup nodeAccounts(Path nodeRoot, String path) {
+        return nodeRoot == null
+                ? new Lookup.Elsewhere("on the node; pass --node-root DIR to name the owners of its files", false)
+                : new Lookup.OnDisk(NodeRoot.resolve(nodeRoot, path));
+    }
+
+    @Override
     public Lookup lookup(String path) {
         String containerName = Yaml.str(container, "name");
         if (!path.startsWith("/")) {

@@ -8,6 +8,15 @@ public interface FileView {
     /** Where the member's file {@code path} (absolute, or relative to its working directory) can be read. */
     Lookup lookup(String path);
 
+    /**
+     * An account database ({@code /etc/passwd}, {@code /etc/group}) that names the owners of the member's
+     * files: by default the member's own view; a manifest source answers with the node's (under
+     * {@code --node-root}), where its hostPath files are.
+     */
+    default Lookup accounts(String path) {
+        return lookup(path);
+    }
+
     /** Reads files on this machine as they are. */
     FileView HOST = path -> new Lookup.OnDisk(Path.of(path));
 

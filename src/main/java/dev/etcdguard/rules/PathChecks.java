@@ -15,6 +15,45 @@ final class PathChecks {
 
     private PathChecks() {}
 
+    /** The entry a setting names is owned by {@code user}:{@code group}, named by the member's account database. */
+    static CheckResult pathOwner(CheckSpec spec, Subject s) {
+        Resolved setting = s.config.get(spec.string("setting"));
+        String user = spec.string("user");
+        String group = spec.string("group");
+        List<Evidence> settingEvidence = List.of(new Evidence.Setting(setting));
+        String path = setting.value();
+        return switch (s.files.lookup(path)) {
+            case FileView.Lookup.Elsewhere elsewhere -> elsewhere.suspicious()
+                    ? Outcome.warn(spec, path + ": " + elsewhere.reason(), settingEvidence)
+                    : Outcome.notEvaluated(spec, "not evaluated: " + path + " is " + elsewhere.reason(), settingEvidence);
+            case FileView.Lookup.Content content ->
+                    Outcome.notEvaluated(spec, "not evaluated: " + path + " has no owner here", settingEvidence);
+            case FileView.Lookup.OnDisk disk -> {
+                int uid;
+                int gid;
+                try {
+                    uid = (Integer) Files.getAttribute(disk.path(), "unix:uid");
+                    gid = (Integer) Files.getAttribute(disk.path(), "unix:gid");
+                } catch (NoSuchFileException e) {
+                    yield Outcome.fail(spec, setting.name() + " " + path + " does not exist", settingEvidence);
+                } catch (IOException | UnsupportedOperationException e) {
+                    yield Outcome.error(spec, "cannot read " + path + ": "
+                            + (e instanceof IOException io ? IoErrors.reason(io) : e.getMessage()), settingEvidence);
+                }
+                String userName = Accounts.name(s.files, "/etc/passwd", uid);
+                String groupName = Accounts.name(s.files, "/etc/group", gid);
+                String owner = (userName == null ? "uid " + uid : userName) + ":" + (groupName == null ? "gid " + gid : groupName);
+                List<Evidence> evidence = List.of(new Evidence.Setting(setting),
+                        new Evidence.File(path, "owner " + owner + " (uid " + uid + ", gid " + gid + ")"));
+                if (user.equals(userName) && group.equals(groupName)) {
+                    yield Outcome.pass(spec, setting.name() + " " + path + " is owned by " + owner, evidence);
+                }
+                yield Outcome.fail(spec, setting.name() + " " + path + " is owned by " + owner + ", not " + user + ":" + group
+                        + (userName == null || groupName == null ? " (no such id in the account database)" : ""), evidence);
+            }
+        };
+    }
+
     /** The entry a setting names is no wider than {@code max-mode} (octal), e.g. a data directory at 0700. */
     static CheckResult pathMode(CheckSpec spec, Subject s) {
         Resolved setting = s.config.get(spec.string("setting"));

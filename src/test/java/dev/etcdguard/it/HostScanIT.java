@@ -72,6 +72,10 @@ class HostScanIT {
                     "etcd-data-dir-permissions")) { // etcd creates its data directory with mode 0700
                 assertThat(scan(cluster, rule)).extracting(Result::status).containsOnly(Status.PASS);
             }
+            for (Result r : scan(cluster, "etcd-data-dir-ownership")) { // the sandbox runs etcd as root
+                assertThat(r.status()).isEqualTo(Status.FAIL);
+                assertThat(check(r, "data-dir-owner").message()).contains("is owned by root:root, not etcd:etcd");
+            }
             for (Result r : scan(cluster, "etcd-client-tls")) { // the sandbox serves clients on http://127.0.0.1
                 assertThat(r.status()).isEqualTo(Status.FAIL);
                 assertThat(check(r, "client-urls-https").message()).contains("listen-client-urls is http://127.0.0.1:");

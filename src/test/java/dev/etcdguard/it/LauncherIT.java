@@ -51,6 +51,10 @@ class LauncherIT {
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         tls.add("--data-dir=" + dataDir);
+        var users = dataDir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(dataDir, users.lookupPrincipalByName("etcd")); // Debian's etcd-server package creates etcd:etcd
+        Files.getFileAttributeView(dataDir, java.nio.file.attribute.PosixFileAttributeView.class)
+                .setGroup(users.lookupPrincipalByGroupName("etcd"));
         proc.addProcess(101, "/usr/bin/etcd", tls, Map.of(), 0);
         List<String> http = new ArrayList<>(tls.stream().map(a -> a.replace("https://", "http://")).toList());
         http.removeIf(a -> a.startsWith("--data-dir="));
@@ -80,7 +84,7 @@ class LauncherIT {
         JsonNode root = JsonMapper.builder().build().readTree(run.stdout());
         assertThat(root.path("tool").path("name").asString()).isEqualTo("etcdguard");
         JsonNode all = root.path("results");
-        assertThat(all.size()).as("7 member rules for each of 3 processes").isEqualTo(21);
+        assertThat(all.size()).as("8 member rules for each of 3 processes").isEqualTo(24);
         java.util.Map<String, Integer> counted = new java.util.HashMap<>();
         all.forEach(r -> counted.merge(r.path("status").asString(), 1, Integer::sum));
         root.path("summary").properties().forEach(e ->
@@ -165,7 +169,7 @@ class LauncherIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).isEmpty();
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(report));
-        assertThat(root.path("results").size()).isEqualTo(7);
+        assertThat(root.path("results").size()).isEqualTo(8);
         root.path("results").forEach(r -> assertThat(r.path("target").path("pid").asLong()).isEqualTo(101));
     }
 

@@ -144,6 +144,58 @@ class EtcdPackTest {
     }
 
     @Test
+    void dataDirOwnership1112() throws IOException {
+        MemberFixture m = member();
+        Path data = Files.createDirectories(m.dir.resolve("data"));
+        m.flag("data-dir", data.toString());
+        CheckResult root = check(m.evaluate("etcd-data-dir-ownership"), "data-dir-owner");
+        assertThat(root.status()).isEqualTo(Status.FAIL);
+        assertThat(root.message()).contains("is owned by root:root, not etcd:etcd");
+        var users = data.getFileSystem().getUserPrincipalLookupService();
+        // the etcd account comes with Debian's etcd-server package, which the test set-up installs
+        Files.setOwner(data, users.lookupPrincipalByName("etcd"));
+        Files.getFileAttributeView(data, java.nio.file.attribute.PosixFileAttributeView.class)
+                .setGroup(users.lookupPrincipalByGroupName("etcd"));
+        Result owned = m.evaluate("etcd-data-dir-ownership");
+        assertThat(owned.status()).as("%s", owned.checks()).isEqualTo(Status.PASS);
+        assertThat(((Evidence.File) check(owned, "data-dir-owner").evidence().get(1)).facts()).startsWith("owner etcd:etcd (uid ");
+    }
+
+    @Test
+    void dataDirOnANodeRootIsNamedByTheNodesAccounts() throws IOException {
+        Path node = dir.resolve("node");
+        Path data = Files.createDirectories(node.resolve("var/lib/etcd"));
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(node.resolve("etc"));
+        // on this node, id 0 is called etcd: the names must come from the node, not from this machine
+        Files.writeString(node.resolve("etc/passwd"), "etcd:x:0:0::/var/lib/etcd:/usr/sbin/nologin\n");
+        Files.writeString(node.resolve("etc/group"), "etcd:x:0:\n");
+        Path pod = dir.resolve("etcd.yaml");
+        Files.writeString(pod, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: etcd, namespace: kube-system}
+                spec:
+                  containers:
+                  - name: etcd
+                    command: [etcd, --data-dir=/var/lib/etcd]
+                    volumeMounts: [{name: data, mountPath: /var/lib/etcd}]
+                  volumes:
+                  - {name: data, hostPath: {path: /var/lib/etcd}}
+                """);
+        Evaluator evaluator = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults());
+        var withRoot = new ManifestCollector(new ManifestCollector.Options(node, ManifestCollector.DEFAULT_MAX_FILE_BYTES))
+                .collect(List.of(pod.toString()), List.of()).invocations().get(0);
+        List<Result> results = evaluator.evaluate(withRoot);
+        assertThat(results).filteredOn(r -> r.rule().id().startsWith("etcd-data-dir")).extracting(Result::status)
+                .containsOnly(Status.PASS);
+        var withoutRoot = new ManifestCollector(new ManifestCollector.Options(null, ManifestCollector.DEFAULT_MAX_FILE_BYTES))
+                .collect(List.of(pod.toString()), List.of()).invocations().get(0);
+        assertThat(evaluator.evaluate(withoutRoot)).filteredOn(r -> r.rule().id().startsWith("etcd-data-dir"))
+                .extracting(Result::status).containsOnly(Status.NOT_APPLICABLE);
+    }
+
+    @Test
     void noSubstringMatchingOfFlagNames() throws IOException {
         // --peer-cert-file, --peer-client-cert-auth and --peer-auto-tls must not count for 2.1, 2.2 and 2.3
         MemberFixture m = MemberFixture.tlsMember(dir).flag("peer-auto-tls", "true");
@@ -198,6 +250,7 @@ class EtcdPackTest {
                     + r.rule().number() + " " + r.status()));
         }
         assertThat(verdicts).contains("good.yaml 1.1.11 NOT_APPLICABLE", "external.yaml 1.1.11 NOT_APPLICABLE",
+                "good.yaml 1.1.12 NOT_APPLICABLE",
                 "good.yaml 2.2 PASS", "good.yaml 2.3 PASS", "good.yaml 2.5 PASS", "good.yaml 2.6 PASS",
                 "bad.yaml 2.2 FAIL", "bad.yaml 2.3 FAIL", "bad.yaml 2.5 NOT_APPLICABLE", "bad.yaml 2.6 NOT_APPLICABLE",
                 "external.yaml 2.1 NOT_APPLICABLE", "external.yaml 2.2 NOT_APPLICABLE", "external.yaml 2.3 NOT_APPLICABLE",

@@ -41,7 +41,7 @@ class RuleLoaderTest {
     void builtInCatalogueIsTheWholeEtcdSection() {
         List<RuleDocument> rules = RuleLoader.builtIn();
         assertThat(rules).extracting(RuleDocument::number)
-                .containsExactly("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "1.1.11", "EG-1");
+                .containsExactly("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "1.1.11", "1.1.12", "EG-1");
         assertThat(rules).extracting(RuleDocument::id).doesNotHaveDuplicates();
         for (RuleDocument r : rules) {
             assertThat(r.sections()).as(r.id()).containsKeys("Description", "Rationale", "Audit", "Remediation", "Impact",
