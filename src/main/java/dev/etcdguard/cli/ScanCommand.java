@@ -80,6 +80,11 @@ final class ScanCommand implements Callable<Integer> {
                     + "certificate files get every check. Without it, manifest scans never read host files.")
     Path nodeRoot;
 
+    @Option(names = "--kubernetes-ca", paramLabel = "FILE",
+            description = "The Kubernetes cluster CA certificate, for rule 2.7 (etcd's CA must differ from it). Default: "
+                    + "kubeadm's /etc/kubernetes/pki/ca.crt, on this node (--host) or under --node-root, when it exists.")
+    Path kubernetesCa;
+
     @Option(names = "--assume-cluster",
             description = "Evaluate single-member configurations as cluster members (for templates that will be "
                     + "scaled out); the report says which results this changed.")
@@ -121,8 +126,9 @@ final class ScanCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--expiry-warn-days must not be negative and --max-file-size must be positive");
         }
         List<RuleDocument> rules = RuleLoader.load(rulesDir, benchmark);
-        Evaluator evaluator = new Evaluator(rules, new EvaluationOptions(Instant.now(), expiryWarnDays));
         boolean hostMode = paths.isEmpty() && (host || staticPodDirs.isEmpty());
+        Evaluator evaluator = new Evaluator(rules, new EvaluationOptions(Instant.now(), expiryWarnDays,
+                kubernetesCa(hostMode)));
         List<Invocation> invocations;
         List<SourceFinding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -161,6 +167,17 @@ final class ScanCommand implements Callable<Integer> {
         ScanReport report = new ScanReport(results, notes);
         Output.write(report, format, output, verbose, noColor);
         return report.exitCode();
+    }
+
+    /** The cluster CA given, or kubeadm's where this scan can see the node's files. */
+    private Path kubernetesCa(boolean hostMode) {
+        if (kubernetesCa != null) {
+            return kubernetesCa;
+        }
+        // on the node: through init's root, so a containerized etcdguard with the host's /proc sees the host's file
+        Path kubeadm = hostMode ? procRoot.resolve("1/root/etc/kubernetes/pki/ca.crt")
+                : nodeRoot != null ? nodeRoot.resolve("etc/kubernetes/pki/ca.crt") : null;
+        return kubeadm != null && Files.isRegularFile(kubeadm) ? kubeadm : null;
     }
 
     private List<Invocation> hostInvocations() throws IOException {

@@ -23,6 +23,7 @@ final class Primitives {
             Map.entry("cert-auth-effective", SettingChecks::certAuthEffective),
             Map.entry("path-mode", PathChecks::pathMode),
             Map.entry("path-owner", PathChecks::pathOwner),
+            Map.entry("ca-distinct", CaChecks::caDistinct),
             Map.entry("auto-tls-not-in-effect", TlsChecks::autoTlsNotInEffect),
             Map.entry("tls-files-readable", TlsChecks::filesReadable),
             Map.entry("tls-cert-parses", TlsChecks::certParses),

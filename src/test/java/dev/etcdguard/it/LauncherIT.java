@@ -79,12 +79,15 @@ class LauncherIT {
 
     @Test
     void jsonReportHoldsTheContract() throws Exception {
-        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "--format", "json");
+        Path clusterCa = dir.resolve("kubernetes-ca.crt");
+        CertificateAuthority.create("kubernetes").writeCertificate(clusterCa);
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "--format", "json",
+                "--kubernetes-ca", clusterCa.toString());
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
         JsonNode root = JsonMapper.builder().build().readTree(run.stdout());
         assertThat(root.path("tool").path("name").asString()).isEqualTo("etcdguard");
         JsonNode all = root.path("results");
-        assertThat(all.size()).as("8 member rules for each of 3 processes").isEqualTo(24);
+        assertThat(all.size()).as("9 member rules for each of 3 processes").isEqualTo(27);
         java.util.Map<String, Integer> counted = new java.util.HashMap<>();
         all.forEach(r -> counted.merge(r.path("status").asString(), 1, Integer::sum));
         root.path("summary").properties().forEach(e ->
@@ -169,7 +172,7 @@ class LauncherIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).isEmpty();
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(report));
-        assertThat(root.path("results").size()).isEqualTo(8);
+        assertThat(root.path("results").size()).isEqualTo(9);
         root.path("results").forEach(r -> assertThat(r.path("target").path("pid").asLong()).isEqualTo(101));
     }
 

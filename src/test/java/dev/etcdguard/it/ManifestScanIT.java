@@ -135,8 +135,8 @@ class ManifestScanIT {
         Launcher.Run junit = Launcher.run(Map.of(), "scan", manifests.toString(), "--format", "junit");
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new java.io.ByteArrayInputStream(junit.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        // two etcd containers x 8 member rules, plus the unreadable file
-        assertThat(xml.getElementsByTagName("testcase").getLength()).isEqualTo(17);
+        // two etcd containers x 9 member rules, plus the unreadable file
+        assertThat(xml.getElementsByTagName("testcase").getLength()).isEqualTo(19);
         assertThat(xml.getElementsByTagName("error").getLength()).isEqualTo(1);
         assertThat(xml.getElementsByTagName("skipped").getLength()).as("the lone pod's 2.4, 2.5, 2.6 and the files on the node")
                 .isGreaterThanOrEqualTo(3);
@@ -153,6 +153,36 @@ class ManifestScanIT {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stdout()).contains("[FAIL] EG-1 etcd is defined by exactly one static pod manifest",
                 "etcd.yaml.bak defines an etcd pod too").doesNotContain(".etcd.yaml.orig defines");
+    }
+
+    @Test
+    void uniqueCaFindsKubeadmsClusterCaUnderTheNodeRoot() throws Exception {
+        Path node = dir.resolve("node");
+        Path pki = Files.createDirectories(node.resolve("etc/kubernetes/pki/etcd"));
+        dev.etcdguard.pki.CertificateAuthority etcdCa = dev.etcdguard.pki.CertificateAuthority.create("etcd-ca");
+        etcdCa.writeCertificate(pki.resolve("ca.crt"));
+        Files.copy(pki.resolve("ca.crt"), node.resolve("etc/kubernetes/pki/ca.crt")); // one CA for both: the finding
+        Path pod = dir.resolve("pod.yaml");
+        Files.writeString(pod, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: etcd, namespace: kube-system}
+                spec:
+                  containers:
+                  - name: etcd
+                    command: [etcd, --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt]
+                    volumeMounts: [{name: certs, mountPath: /etc/kubernetes/pki/etcd}]
+                  volumes:
+                  - {name: certs, hostPath: {path: /etc/kubernetes/pki/etcd}}
+                """);
+        Launcher.Run same = Launcher.run(Map.of(), "scan", pod.toString(), "--node-root", node.toString(), "--no-color");
+        assertThat(same.stdout()).contains("[FAIL] 2.7 etcd uses a certificate authority distinct from the Kubernetes cluster CA",
+                "holds the Kubernetes cluster CA");
+        dev.etcdguard.pki.CertificateAuthority.create("kubernetes").writeCertificate(node.resolve("etc/kubernetes/pki/ca.crt"));
+        Launcher.Run distinct = Launcher.run(Map.of(), "scan", pod.toString(), "--node-root", node.toString(), "--no-color");
+        assertThat(distinct.stdout()).contains("[PASS] 2.7");
+        Launcher.Run unknown = Launcher.run(Map.of(), "scan", pod.toString(), "--no-color");
+        assertThat(unknown.stdout()).contains("[N/A] 2.7");
     }
 
     private static JsonNode find(JsonNode results, String rule, String status) {

@@ -25,7 +25,7 @@ class RulesCommandIT {
                 "etcd-auto-tls-off           2.3     medium");
         JsonNode json = JsonMapper.builder().build().readTree(Launcher.run(Map.of(), "rules", "list", "--format", "json",
                 "--benchmark", "cis-1.4.1").stdout());
-        assertThat(json.size()).isEqualTo(9);
+        assertThat(json.size()).isEqualTo(10);
         assertThat(json.get(3).path("id").asString()).isEqualTo("etcd-peer-tls");
         assertThat(json.get(3).path("number").asString()).isEqualTo("1.5.4");
 

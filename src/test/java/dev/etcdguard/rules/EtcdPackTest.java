@@ -196,6 +196,28 @@ class EtcdPackTest {
     }
 
     @Test
+    void uniqueCa27ComparesCertificatesNotPaths() throws IOException {
+        MemberFixture m = member();
+        Path clusterCa = dir.resolve("kubernetes-ca.crt");
+        dev.etcdguard.pki.CertificateAuthority.create("kubernetes").writeCertificate(clusterCa);
+        EvaluationOptions withCluster = new EvaluationOptions(java.time.Instant.now(), 30, clusterCa);
+        Result distinct = m.evaluate(withCluster, "etcd-unique-ca");
+        assertThat(distinct.status()).as("%s", distinct.checks()).isEqualTo(Status.PASS);
+        // the same CA under another name: a path comparison would miss it
+        Path copy = dir.resolve("copy-of-etcd-ca.pem");
+        Files.copy(m.caFile, copy);
+        CheckResult shared = check(m.evaluate(new EvaluationOptions(java.time.Instant.now(), 30, copy), "etcd-unique-ca"),
+                "ca-distinct");
+        assertThat(shared.status()).isEqualTo(Status.FAIL);
+        assertThat(shared.message()).contains("holds the Kubernetes cluster CA").contains("same key");
+        assertThat(m.evaluate("etcd-unique-ca").status()).as("cluster CA unknown").isEqualTo(Status.NOT_APPLICABLE);
+        m.flag("trusted-ca-file", null).flag("peer-trusted-ca-file", null);
+        CheckResult none = check(m.evaluate(withCluster, "etcd-unique-ca"), "ca-distinct");
+        assertThat(none.status()).isEqualTo(Status.FAIL);
+        assertThat(none.message()).contains("trusted-ca-file and peer-trusted-ca-file are not set");
+    }
+
+    @Test
     void noSubstringMatchingOfFlagNames() throws IOException {
         // --peer-cert-file, --peer-client-cert-auth and --peer-auto-tls must not count for 2.1, 2.2 and 2.3
         MemberFixture m = MemberFixture.tlsMember(dir).flag("peer-auto-tls", "true");

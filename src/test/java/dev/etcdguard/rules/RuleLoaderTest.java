@@ -41,7 +41,7 @@ class RuleLoaderTest {
     void builtInCatalogueIsTheWholeEtcdSection() {
         List<RuleDocument> rules = RuleLoader.builtIn();
         assertThat(rules).extracting(RuleDocument::number)
-                .containsExactly("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "1.1.11", "1.1.12", "EG-1");
+                .containsExactly("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "1.1.11", "1.1.12", "EG-1");
         assertThat(rules).extracting(RuleDocument::id).doesNotHaveDuplicates();
         for (RuleDocument r : rules) {
             assertThat(r.sections()).as(r.id()).containsKeys("Description", "Rationale", "Audit", "Remediation", "Impact",
@@ -53,7 +53,8 @@ class RuleLoaderTest {
     @Test
     void benchmarkNumbering() {
         List<RuleDocument> old = RuleLoader.load(null, "cis-1.4.1");
-        assertThat(old).extracting(RuleDocument::number).startsWith("1.5.1", "1.5.2", "1.5.3", "1.5.4", "1.5.5", "1.5.6");
+        assertThat(old).extracting(RuleDocument::number).startsWith("1.5.1", "1.5.2", "1.5.3", "1.5.4", "1.5.5", "1.5.6",
+                "1.5.7");
         assertThat(RuleLoader.load(null, "cis-1.5.1")).extracting(RuleDocument::number).startsWith("2.1", "2.2");
         assertThat(RuleLoader.benchmarks(RuleLoader.builtIn())).first().isEqualTo(RuleDocument.DEFAULT_BENCHMARK);
         assertThat(RuleLoader.benchmarks(RuleLoader.builtIn())).containsSubsequence("cis-1.7", "cis-1.24", "cis-1.20",
