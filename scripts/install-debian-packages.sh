@@ -2,13 +2,12 @@
 # Installs the Debian packages etcdguard's launcher, demo, tests and benchmark need.
 # Run as root (or through sudo). Idempotent: packages already present are left alone.
 #   etcd-server  real etcd members for the demo and the integration tests (/usr/bin/etcd)
-#   etcd-client  etcdctl, used by the benchmark to check the cluster is healthy
 #   procps       /bin/ps, for the benchmark's side-by-side kube-bench method
 #   time         GNU /usr/bin/time, for the benchmark's peak-RSS measurement
 #   openssl      cross-checks certificates the tests issue
 # JDK 25 (Temurin) is expected under /usr/lib/jvm; the script only checks for it.
 set -euo pipefail
-packages=(etcd-server etcd-client procps time openssl)
+packages=(etcd-server procps time openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

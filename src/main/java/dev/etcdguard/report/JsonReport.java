@@ -8,6 +8,8 @@ import dev.etcdguard.rules.Evidence;
 import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.Status;
 import java.io.PrintWriter;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,20 +22,31 @@ public final class JsonReport {
 
     public static final String VERSION = "0.1.0";
 
-    private final JsonMapper mapper = JsonMapper.builder().build();
+    private final JsonMapper mapper = JsonMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
+    /** Streams the report: one result's tree at a time, so memory does not hold the whole document. */
     public void render(ScanReport report, PrintWriter out) {
-        ObjectNode root = mapper.createObjectNode();
-        root.putObject("tool").put("name", "etcdguard").put("version", VERSION);
-        ArrayNode results = root.putArray("results");
-        for (Result r : report.results()) {
-            results.add(result(r));
+        try (JsonGenerator g = mapper.writerWithDefaultPrettyPrinter().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeName("tool");
+            g.writeTree(mapper.createObjectNode().put("name", "etcdguard").put("version", VERSION));
+            g.writeName("results");
+            g.writeStartArray();
+            for (Result r : report.results()) {
+                g.writeTree(result(r));
+            }
+            g.writeEndArray();
+            ObjectNode summary = mapper.createObjectNode();
+            report.summary().forEach((status, count) -> summary.put(status.name(), count));
+            g.writeName("summary");
+            g.writeTree(summary);
+            ArrayNode notes = mapper.createArrayNode();
+            report.notes().forEach(notes::add);
+            g.writeName("notes");
+            g.writeTree(notes);
+            g.writeEndObject();
         }
-        ObjectNode summary = root.putObject("summary");
-        report.summary().forEach((status, count) -> summary.put(status.name(), count));
-        ArrayNode notes = root.putArray("notes");
-        report.notes().forEach(notes::add);
-        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        out.println();
         out.flush();
     }
 

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -54,7 +55,7 @@ public final class SarifReport {
             "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
     private static final String SRCROOT = "%SRCROOT%";
 
-    private final JsonMapper mapper = JsonMapper.builder().build();
+    private final JsonMapper mapper = JsonMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
     private final boolean findingsOnly;
 
     /** Every result, whatever its status. */
@@ -71,7 +72,8 @@ public final class SarifReport {
     }
 
     public void render(ScanReport report, PrintWriter out) {
-        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(log(report)));
+        mapper.writerWithDefaultPrettyPrinter().writeValue(out, log(report));
+        out.println();
         out.flush();
     }
 
