@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
-            "Security-posture scanner for etcd in Kubernetes.",
-            "Its verdict on etcd's peer TLS (CIS Kubernetes 2.4) is true on the wire: it resolves etcd's "
-                + "effective configuration (flags, ETCD_* variables, --config-file) as etcd does and inspects "
-                + "the certificate files themselves."},
+            "Security-posture scanner for etcd in Kubernetes: the CIS Kubernetes Benchmark's etcd controls "
+                + "(2.1-2.7, 1.1.11, 1.1.12) on live nodes and on manifests.",
+            "Its verdict is true on the wire: it resolves etcd's effective configuration (flags, ETCD_* "
+                + "variables, --config-file) as etcd does and inspects the certificate files themselves."},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  no result is FAIL or ERROR",
