@@ -15,6 +15,15 @@ final class PathChecks {
 
     private PathChecks() {}
 
+    /** A file-system entry that is not on this machine: WARN when etcd most likely lacks it, else not evaluated. */
+    private static CheckResult notOnDisk(CheckSpec spec, String path, FileView.Lookup lookup, List<Evidence> evidence) {
+        if (lookup instanceof FileView.Lookup.Elsewhere elsewhere) {
+            return elsewhere.suspicious() ? Outcome.warn(spec, path + ": " + elsewhere.reason(), evidence)
+                    : Outcome.notEvaluated(spec, "not evaluated: " + path + " is " + elsewhere.reason(), evidence);
+        }
+        return Outcome.notEvaluated(spec, "not evaluated: " + path + " has no file mode or owner here", evidence);
+    }
+
     /** The entry a setting names is owned by {@code user}:{@code group}, named by the member's account database. */
     static CheckResult pathOwner(CheckSpec spec, Subject s) {
         Resolved setting = s.config.get(spec.string("setting"));
@@ -23,11 +32,6 @@ final class PathChecks {
         List<Evidence> settingEvidence = List.of(new Evidence.Setting(setting));
         String path = setting.value();
         return switch (s.files.lookup(path)) {
-            case FileView.Lookup.Elsewhere elsewhere -> elsewhere.suspicious()
-                    ? Outcome.warn(spec, path + ": " + elsewhere.reason(), settingEvidence)
-                    : Outcome.notEvaluated(spec, "not evaluated: " + path + " is " + elsewhere.reason(), settingEvidence);
-            case FileView.Lookup.Content content ->
-                    Outcome.notEvaluated(spec, "not evaluated: " + path + " has no owner here", settingEvidence);
             case FileView.Lookup.OnDisk disk -> {
                 int uid;
                 int gid;
@@ -51,6 +55,7 @@ final class PathChecks {
                 yield Outcome.fail(spec, setting.name() + " " + path + " is owned by " + owner + ", not " + user + ":" + group
                         + (userName == null || groupName == null ? " (no such id in the account database)" : ""), evidence);
             }
+            case FileView.Lookup other -> notOnDisk(spec, path, other, settingEvidence);
         };
     }
 
@@ -61,11 +66,6 @@ final class PathChecks {
         List<Evidence> settingEvidence = List.of(new Evidence.Setting(setting));
         String path = setting.value();
         return switch (s.files.lookup(path)) {
-            case FileView.Lookup.Elsewhere elsewhere -> elsewhere.suspicious()
-                    ? Outcome.warn(spec, path + ": " + elsewhere.reason(), settingEvidence)
-                    : Outcome.notEvaluated(spec, "not evaluated: " + path + " is " + elsewhere.reason(), settingEvidence);
-            case FileView.Lookup.Content content ->
-                    Outcome.notEvaluated(spec, "not evaluated: " + path + " has no file mode here", settingEvidence);
             case FileView.Lookup.OnDisk disk -> {
                 try {
                     PosixFileAttributes attrs = Files.readAttributes(disk.path(), PosixFileAttributes.class);
@@ -84,6 +84,7 @@ final class PathChecks {
                     yield Outcome.error(spec, "cannot read " + path + ": " + IoErrors.reason(e), settingEvidence);
                 }
             }
+            case FileView.Lookup other -> notOnDisk(spec, path, other, settingEvidence);
         };
     }
 }
