@@ -5,7 +5,6 @@ import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.etcd.Target;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -173,28 +172,22 @@ public final class ManifestCollector {
 
     /** The file's text: size-limited, not binary, valid UTF-8. */
     private String read(ManifestInputs.Input input) throws IOException {
-        byte[] bytes;
         long max = options.maxFileBytes();
+        long size = -1;
+        byte[] bytes;
         try {
             if (input.path() == null) {
-                InputStream in = System.in;
-                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                bytes = System.in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             } else {
-                long size = Files.size(input.path());
-                if (size > max) {
-                    throw new IOException("larger than the " + max + "-byte limit (" + size + " bytes); skipped"
-                            + " (see --max-file-size)");
-                }
-                bytes = Files.readAllBytes(input.path());
+                size = Files.size(input.path());
+                bytes = size > max ? null : Files.readAllBytes(input.path()); // never read a file past the limit
             }
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("larger than")) {
-                throw e;
-            }
             throw new IOException(IoErrors.reason(e), e);
         }
-        if (bytes.length > max) {
-            throw new IOException("larger than the " + max + "-byte limit; skipped (see --max-file-size)");
+        if (bytes == null || bytes.length > max) {
+            throw new IOException("larger than the " + max + "-byte limit" + (size > max ? " (" + size + " bytes)" : "")
+                    + "; skipped (see --max-file-size)");
         }
         for (byte b : bytes) {
             if (b == 0) {

@@ -69,8 +69,7 @@ public final class Evaluator {
 
     /** Whether a member is provably alone by its own configuration: one member in initial-cluster, no discovery. */
     public static boolean provablyAlone(EffectiveConfig config) {
-        return Membership.DISCOVERY.stream().allMatch(d -> config.get(d).isEmpty())
-                && config.initialClusterNames().size() <= 1;
+        return Membership.check(config, null).status() == Status.NOT_APPLICABLE;
     }
 
     /** Whether a member is provably alone: one member in initial-cluster and no discovery. */

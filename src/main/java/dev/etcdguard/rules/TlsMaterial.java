@@ -6,6 +6,8 @@ import dev.etcdguard.etcd.Resolved;
 import dev.etcdguard.pki.CertificatesRead;
 import dev.etcdguard.pki.Pem;
 import dev.etcdguard.pki.PrivateKeyRead;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 
 /**
  * A profile's certificate, key and CA files, read as the member sees them and parsed. A file that is
@@ -34,11 +36,11 @@ record TlsMaterial(Resolved certSetting, Resolved keySetting, Resolved caSetting
     }
 
     /** The leaf certificate when the certificate file parsed, else null. */
-    java.security.cert.X509Certificate leaf() {
+    X509Certificate leaf() {
         return certs instanceof CertificatesRead.Parsed p ? p.chain().get(0) : null;
     }
 
-    java.security.PrivateKey privateKey() {
+    PrivateKey privateKey() {
         return key instanceof PrivateKeyRead.Parsed p ? p.key() : null;
     }
 }
