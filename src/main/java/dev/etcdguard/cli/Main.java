@@ -10,9 +10,11 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {
             "Security-posture scanner for etcd in Kubernetes: the CIS Kubernetes Benchmark's etcd controls "
-                + "(2.1-2.7, 1.1.11, 1.1.12) on live nodes and on manifests.",
+                + "(2.1-2.7; pod spec file 1.1.7/1.1.8; data directory 1.1.11/1.1.12) and kube-apiserver's etcd "
+                + "controls (client certificate, CA, https, encryption at rest), on live nodes and on manifests.",
             "Its verdict is true on the wire: it resolves etcd's effective configuration (flags, ETCD_* "
-                + "variables, --config-file) as etcd does and inspects the certificate files themselves."},
+                + "variables, --config-file) as etcd does and inspects the certificate files themselves. "
+                + "'etcdguard rules list' shows every rule."},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  no result is FAIL or ERROR",

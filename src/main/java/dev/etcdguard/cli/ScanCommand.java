@@ -1,7 +1,9 @@
 package dev.etcdguard.cli;
 
+import dev.etcdguard.collect.ClusterCa;
 import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
+import dev.etcdguard.collect.StaticPodFiles;
 import dev.etcdguard.etcd.ConfigResolver;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,20 +32,21 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
-            "Audit etcd: the etcd processes of this node (--host, the default without PATH), or Kubernetes "
-                + "manifests and kubeadm configurations (PATH...).",
+            "Audit etcd and kube-apiserver's use of it: the etcd and kube-apiserver processes of this node (--host, "
+                + "the default without PATH), or Kubernetes manifests and kubeadm configurations (PATH...).",
             "",
-            "Host: finds every process whose executable is etcd by reading /proc (containerized etcd included; "
-                + "not etcdctl, kube-apiserver or shell wrappers), resolves each one's effective configuration "
-                + "as etcd does (a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* "
+            "Host: finds every process whose executable is etcd or kube-apiserver by reading /proc (containerized "
+                + "ones included; not etcdctl or shell wrappers), resolves each one's effective configuration as the "
+                + "program does (etcd: a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* "
                 + "variables; defaults last) and reads its certificate files through the process's own root. "
                 + "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
-                + "the result ERROR, never PASS. Also checks /etc/kubernetes/manifests for a second etcd static pod.",
+                + "the result ERROR, never PASS. Also reads /etc/kubernetes/manifests: a second etcd static pod is a "
+                + "FAIL, and the static-pod file that runs a process gets the file mode and owner checks.",
             "",
             "Manifests: YAML (multi-document) and JSON files, directories (recursive: *.yaml, *.yml, *.json) and "
                 + "'-' for standard input. Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, "
                 + "ReplicationControllers, Jobs, CronJobs, PodTemplates and List items; containers and "
-                + "initContainers whose command (or args) runs etcd, also through 'sh -c'; command and args "
+                + "initContainers whose command (or args) runs etcd (also through 'sh -c') or kube-apiserver; command and args "
                 + "together, the container's ETCD_* env, and a --config-file in a ConfigMap volume whose "
                 + "ConfigMap is among the scanned files. kubeadm ClusterConfiguration is evaluated as the static "
                 + "pod kubeadm writes. Certificate files live on the node: pass --node-root to check them."},
@@ -71,8 +75,9 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--static-pod-dir", paramLabel = "DIR",
             description = "Read DIR as kubelet reads its static-pod directory: every regular file not starting with a "
-                    + "dot is a pod, whatever its extension; a second etcd pod there is a FAIL (repeatable). With --host "
-                    + "(default /etc/kubernetes/manifests) only that check runs.")
+                    + "dot is a pod, whatever its extension; a second etcd pod there is a FAIL, and each file gets the pod "
+                    + "spec file mode and owner checks (repeatable). With --host (default /etc/kubernetes/manifests) its "
+                    + "pods are not scanned themselves: they give the duplicate check and each process's static-pod file.")
     List<Path> staticPodDirs = new ArrayList<>();
 
     @Option(names = "--node-root", paramLabel = "DIR",
@@ -82,6 +87,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--kubernetes-ca", paramLabel = "FILE",
             description = "The Kubernetes cluster CA certificate, for rule 2.7 (etcd's CA must differ from it). Default: "
+                    + "kube-apiserver's --client-ca-file when the scan found kube-apiserver and can read the file, else "
                     + "kubeadm's /etc/kubernetes/pki/ca.crt, on this node (--host) or under --node-root, when it exists.")
     Path kubernetesCa;
 
@@ -127,8 +133,6 @@ final class ScanCommand implements Callable<Integer> {
         }
         List<RuleDocument> rules = RuleLoader.load(rulesDir, benchmark);
         boolean hostMode = paths.isEmpty() && (host || staticPodDirs.isEmpty());
-        Evaluator evaluator = new Evaluator(rules, new EvaluationOptions(Instant.now(), expiryWarnDays,
-                kubernetesCa(hostMode)));
         List<Invocation> invocations;
         List<SourceFinding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -137,9 +141,11 @@ final class ScanCommand implements Callable<Integer> {
             List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs
                     : Files.isDirectory(KUBELET_STATIC_PODS) ? List.of(KUBELET_STATIC_PODS) : List.of();
             if (!dirs.isEmpty()) {
-                new ManifestCollector(new ManifestCollector.Options(null, maxFileSize)).collect(List.of(), dirs)
-                        .findings().stream().filter(f -> f.kind() == SourceFinding.Kind.DUPLICATE_STATIC_POD)
+                ManifestCollector.Output staticPods = new ManifestCollector(new ManifestCollector.Options(null, maxFileSize))
+                        .collect(List.of(), dirs);
+                staticPods.findings().stream().filter(f -> f.kind() == SourceFinding.Kind.DUPLICATE_STATIC_POD)
                         .forEach(findings::add);
+                invocations = StaticPodFiles.link(invocations, staticPods.invocations());
             }
             if (invocations.isEmpty()) {
                 notes.add(pids.isEmpty()
@@ -156,9 +162,11 @@ final class ScanCommand implements Callable<Integer> {
             invocations = assumeCluster ? assumeCluster(out.invocations(), notes) : out.invocations();
             findings.addAll(out.findings());
             if (invocations.isEmpty()) {
-                notes.add("no etcd container found in " + out.documents() + " document(s) of " + out.files() + " file(s)");
+                notes.add("no etcd or kube-apiserver container found in " + out.documents() + " document(s) of " + out.files() + " file(s)");
             }
         }
+        Evaluator evaluator = new Evaluator(rules, new EvaluationOptions(Instant.now(), expiryWarnDays,
+                kubernetesCa(hostMode, invocations)));
         List<Result> results = new ArrayList<>();
         for (Invocation invocation : invocations) {
             results.addAll(evaluator.evaluate(invocation));
@@ -169,10 +177,14 @@ final class ScanCommand implements Callable<Integer> {
         return report.exitCode();
     }
 
-    /** The cluster CA given, or kubeadm's where this scan can see the node's files. */
-    private Path kubernetesCa(boolean hostMode) {
+    /** The cluster CA given, else kube-apiserver's --client-ca-file, else kubeadm's where this scan can see the node's files. */
+    private Path kubernetesCa(boolean hostMode, List<Invocation> invocations) {
         if (kubernetesCa != null) {
             return kubernetesCa;
+        }
+        Optional<Path> apiServer = ClusterCa.fromApiServer(invocations);
+        if (apiServer.isPresent()) {
+            return apiServer.get();
         }
         // on the node: through init's root, so a containerized etcdguard with the host's /proc sees the host's file
         Path kubeadm = hostMode ? procRoot.resolve("1/root/etc/kubernetes/pki/ca.crt")

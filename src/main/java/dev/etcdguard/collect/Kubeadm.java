@@ -1,5 +1,6 @@
 package dev.etcdguard.collect;
 
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.FileView;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Invocation.Arg;
@@ -148,7 +149,7 @@ final class Kubeadm {
         };
         List<String> warnings = new ArrayList<>();
         List<EnvVar> env = extraEnvs(file, local, warnings);
-        return new Invocation(argv, env, files, -1, target, List.of(), warnings, hint);
+        return new Invocation(Component.ETCD, argv, env, files, -1, target, List.of(), warnings, hint, null);
     }
 
     /** {@code etcd.local.extraEnvs} (v1beta4): variables kubeadm adds to the etcd container. */

@@ -1,5 +1,6 @@
 package dev.etcdguard.collect;
 
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.etcd.SourceFinding;
@@ -15,6 +16,7 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -45,9 +47,12 @@ public final class ManifestCollector {
     /** Everything the manifests yielded. */
     public record Output(List<Invocation> invocations, List<SourceFinding> findings, int files, int documents) {}
 
-    /** What one file yielded before ConfigMaps from every file are known. */
-    private record Parsed(ManifestInputs.Input input, List<Map.Entry<Integer, Manifests.PodSpec>> etcdPods,
-                          List<Map.Entry<Integer, Node>> kubeadm, int documents, SourceFinding error) {}
+    /**
+     * What one file yielded before ConfigMaps from every file are known: its pods that run etcd or
+     * kube-apiserver (by document index), whether one of them runs etcd, its kubeadm documents.
+     */
+    private record Parsed(ManifestInputs.Input input, List<Map.Entry<Integer, Manifests.PodSpec>> pods,
+                          boolean runsEtcd, List<Map.Entry<Integer, Node>> kubeadm, int documents, SourceFinding error) {}
 
     /** Told how many files there are, then of each one read; called from several threads. */
     public interface Progress {
@@ -97,9 +102,11 @@ public final class ManifestCollector {
             if (p.error() != null) {
                 findings.add(p.error());
             }
-            for (Map.Entry<Integer, Manifests.PodSpec> pod : p.etcdPods()) {
-                invocations.addAll(EtcdContainers.read(p.input().display(), pod.getKey(), pod.getValue(), configMaps,
-                        options.nodeRoot()));
+            for (Map.Entry<Integer, Manifests.PodSpec> pod : p.pods()) {
+                for (Invocation inv : Containers.read(p.input().display(), pod.getKey(), pod.getValue(), configMaps,
+                        options.nodeRoot())) {
+                    invocations.add(p.input().staticPod() ? inv.withPodSpecFile(p.input().path()) : inv);
+                }
             }
             if (!p.kubeadm().isEmpty()) {
                 Kubeadm.Outcome k = Kubeadm.read(p.input().display(), p.kubeadm(), options.nodeRoot());
@@ -112,14 +119,15 @@ public final class ManifestCollector {
     }
 
     private Parsed parse(ManifestInputs.Input input, ConfigMaps configMaps) {
-        List<Map.Entry<Integer, Manifests.PodSpec>> etcdPods = new ArrayList<>();
+        List<Map.Entry<Integer, Manifests.PodSpec>> pods = new ArrayList<>();
+        boolean etcd = false;
         List<Map.Entry<Integer, Node>> kubeadm = new ArrayList<>();
         String file = input.display();
         String text;
         try {
             text = read(input);
         } catch (IOException e) {
-            return new Parsed(input, etcdPods, kubeadm, 0, ManifestInputs.unreadable(file, e.getMessage()));
+            return new Parsed(input, pods, etcd, kubeadm, 0, ManifestInputs.unreadable(file, e.getMessage()));
         }
         int index = 0;
         int documents = 0;
@@ -133,7 +141,7 @@ public final class ManifestCollector {
                 documents++;
                 String problem = Yaml.problem(doc, budget);
                 if (problem != null) {
-                    return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+                    return new Parsed(input, pods, etcd, kubeadm, documents, ManifestInputs.unreadable(file,
                             "not readable as Kubernetes reads it (document " + i + "): " + problem));
                 }
                 String kind = Yaml.str(Yaml.get(doc, "kind"));
@@ -143,27 +151,29 @@ public final class ManifestCollector {
                     kubeadm.add(new AbstractMap.SimpleImmutableEntry<>(i, doc));
                 } else {
                     for (Manifests.PodSpec pod : Manifests.podSpecs(doc)) {
-                        if (EtcdContainers.hasEtcd(file, pod)) {
-                            etcdPods.add(new AbstractMap.SimpleImmutableEntry<>(i, pod));
+                        Set<Component> components = Containers.components(file, pod);
+                        if (!components.isEmpty()) {
+                            pods.add(new AbstractMap.SimpleImmutableEntry<>(i, pod));
+                            etcd |= components.contains(Component.ETCD);
                         }
                     }
                 }
             }
         } catch (YamlEngineException e) {
-            return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+            return new Parsed(input, pods, etcd, kubeadm, documents, ManifestInputs.unreadable(file,
                     "not valid YAML (document " + index + "): " + oneLine(e.getMessage())));
         } catch (StackOverflowError e) {
-            return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+            return new Parsed(input, pods, etcd, kubeadm, documents, ManifestInputs.unreadable(file,
                     "not valid YAML (document " + index + "): nested too deeply"));
         } catch (RuntimeException e) {
             // Never let one file end the scan of the others.
-            return new Parsed(input, etcdPods, kubeadm, documents, ManifestInputs.unreadable(file,
+            return new Parsed(input, pods, etcd, kubeadm, documents, ManifestInputs.unreadable(file,
                     "cannot be read (document " + index + "): " + oneLine(String.valueOf(e))));
         }
         if (documents == 0) {
-            return new Parsed(input, etcdPods, kubeadm, 0, ManifestInputs.unreadable(file, "no YAML documents (empty file)"));
+            return new Parsed(input, pods, etcd, kubeadm, 0, ManifestInputs.unreadable(file, "no YAML documents (empty file)"));
         }
-        return new Parsed(input, etcdPods, kubeadm, documents, null);
+        return new Parsed(input, pods, etcd, kubeadm, documents, null);
     }
 
     private int codePointLimit() {
@@ -211,7 +221,7 @@ public final class ManifestCollector {
     private static List<SourceFinding> duplicateStaticPods(List<Parsed> parsed) {
         Map<Path, List<String>> byDir = new java.util.TreeMap<>();
         for (Parsed p : parsed) {
-            if (p.input().staticPod() && !p.etcdPods().isEmpty()) {
+            if (p.input().staticPod() && p.runsEtcd()) {
                 byDir.computeIfAbsent(p.input().path().getParent(), d -> new ArrayList<>()).add(p.input().display());
             }
         }

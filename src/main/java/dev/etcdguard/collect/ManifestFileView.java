@@ -68,7 +68,7 @@ final class ManifestFileView implements FileView {
         }
         if (mount == null) {
             return new Lookup.Elsewhere("not inside any volumeMount of container " + containerName
-                    + ": unless the image ships it, etcd cannot read it", true);
+                    + ": unless the image ships it, the container cannot read it", true);
         }
         String volumeName = Yaml.str(mount, "name");
         Node volume = null;

@@ -1,5 +1,6 @@
 package dev.etcdguard.collect;
 
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.FileView;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Invocation.Arg;
@@ -17,9 +18,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Finds every etcd server process on this node by reading a procfs directly (no {@code ps}): a process
- * whose executable's basename is exactly {@code etcd}, containerized ones included. {@code etcdctl},
- * kube-apiserver (whose flags mention etcd) and shell wrappers (whose argv mentions etcd) are not etcd.
+ * Finds every etcd server process on this node, and every kube-apiserver (etcd's client), by reading a
+ * procfs directly (no {@code ps}): a process whose executable's basename is exactly {@code etcd} or
+ * {@code kube-apiserver}, containerized ones included. {@code etcdctl} and shell wrappers (whose argv
+ * mentions etcd) are neither.
  */
 public final class ProcCollector {
 
@@ -31,7 +33,7 @@ public final class ProcCollector {
     }
 
     /**
-     * One invocation per etcd process, in pid order.
+     * One invocation per etcd or kube-apiserver process, in pid order.
      *
      * @param pids when not empty, only these pids are considered
      * @throws IOException when the procfs itself cannot be listed
@@ -57,7 +59,7 @@ public final class ProcCollector {
         return found;
     }
 
-    /** The invocation of {@code pid} when it is an etcd server process, else null. */
+    /** The invocation of {@code pid} when it is an etcd server or kube-apiserver process, else null. */
     Invocation read(long pid) {
         Path dir = procRoot.resolve(Long.toString(pid));
         List<String> argv;
@@ -71,7 +73,8 @@ public final class ProcCollector {
         }
         String exe = readExe(dir);
         String program = exe != null ? exe : argv.get(0);
-        if (!basename(program).equals("etcd")) {
+        Component component = Component.ofProgram(basename(program));
+        if (component == null) {
             return null;
         }
         List<String> problems = new ArrayList<>();
@@ -79,10 +82,11 @@ public final class ProcCollector {
         for (int i = 0; i < argv.size(); i++) {
             args.add(new Arg(argv.get(i), Location.argv(i)));
         }
-        List<EnvVar> env = readEnv(dir, problems);
+        // kube-apiserver takes no setting from its environment
+        List<EnvVar> env = component == Component.ETCD ? readEnv(dir, problems) : List.of();
         int uid = readUid(dir);
         String shownExe = exe != null ? exe : argv.get(0) + " (from argv[0]; " + dir.resolve("exe") + " unreadable)";
-        return new Invocation(args, env, new ProcFileView(dir), uid,
+        return new Invocation(component, args, env, new ProcFileView(dir), uid,
                 new Target.Process(pid, shownExe, null), problems);
     }
 

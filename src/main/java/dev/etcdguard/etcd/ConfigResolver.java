@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Turns an {@link Invocation} into etcd's {@link EffectiveConfig}, following etcd's own precedence. */
+/**
+ * Turns an {@link Invocation} into its {@link EffectiveConfig}, following etcd's own precedence (or
+ * kube-apiserver's flag parsing).
+ */
 public final class ConfigResolver {
 
     /** Config files larger than this are not read (etcd's are a few kilobytes). */
@@ -23,6 +26,14 @@ public final class ConfigResolver {
      * {@code problems}; the returned configuration is then incomplete.
      */
     public static EffectiveConfig resolve(Invocation invocation, List<String> problems) {
+        if (invocation.component() == Component.KUBE_APISERVER) {
+            GoFlagParser.Result flags = PflagParser.parse(invocation.argv());
+            Map<String, Resolved> values = new LinkedHashMap<>();
+            flags.flags().forEach((name, o) -> values.put(name,
+                    new Resolved(o.setting(), o.value(), new Provenance.Flag(o.argument(), o.location()))));
+            return new EffectiveConfig(Component.KUBE_APISERVER, EffectiveConfig.Mode.FLAGS_AND_ENV, null, values,
+                    flags.issues());
+        }
         GoFlagParser.Result flags = GoFlagParser.parse(invocation.argv());
         List<ConfigIssue> issues = new ArrayList<>(flags.issues());
         Map<String, EnvVar> env = etcdEnv(invocation.env());
@@ -39,7 +50,7 @@ public final class ConfigResolver {
                     .filter(e -> !e.name().equals("ETCD_CONFIG_FILE"))
                     .forEach(e -> issues.add(ConfigIssue.ignored(flagOf(e.name()),
                             e.name() + " is ignored: etcd takes every setting from the config file", e.location())));
-            return new EffectiveConfig(EffectiveConfig.Mode.CONFIG_FILE, configFile, values, issues);
+            return new EffectiveConfig(Component.ETCD, EffectiveConfig.Mode.CONFIG_FILE, configFile, values, issues);
         }
 
         Map<String, Resolved> values = new LinkedHashMap<>();
@@ -68,7 +79,7 @@ public final class ConfigResolver {
             }
             values.put(flag, new Resolved(setting, value, new Provenance.Env(var.name(), var.location())));
         }
-        return new EffectiveConfig(EffectiveConfig.Mode.FLAGS_AND_ENV, null, values, issues);
+        return new EffectiveConfig(Component.ETCD, EffectiveConfig.Mode.FLAGS_AND_ENV, null, values, issues);
     }
 
     /** {@code --config-file} wins; {@code ETCD_CONFIG_FILE} is read only when the flag is absent or empty. */

@@ -9,23 +9,31 @@ import java.util.Set;
 /**
  * etcd's effective configuration for one member, resolved exactly as etcd does: a config file
  * replaces flags and environment entirely; otherwise flags, then {@code ETCD_*} variables for flags
- * not given; defaults last. Every value carries its {@link Provenance}.
+ * not given; defaults last. Every value carries its {@link Provenance}. For kube-apiserver: its flags,
+ * then its defaults.
  */
 public final class EffectiveConfig {
 
-    /** Where etcd took its settings from. */
+    /** Where the program took its settings from. */
     public enum Mode { FLAGS_AND_ENV, CONFIG_FILE }
 
+    private final Component component;
     private final Mode mode;
     private final Resolved configFile;
     private final Map<String, Resolved> explicit;
     private final List<ConfigIssue> issues;
 
-    EffectiveConfig(Mode mode, Resolved configFile, Map<String, Resolved> explicit, List<ConfigIssue> issues) {
+    EffectiveConfig(Component component, Mode mode, Resolved configFile, Map<String, Resolved> explicit,
+                    List<ConfigIssue> issues) {
+        this.component = component;
         this.mode = mode;
         this.configFile = configFile;
         this.explicit = Map.copyOf(explicit);
         this.issues = List.copyOf(issues);
+    }
+
+    public Component component() {
+        return component;
     }
 
     public Mode mode() {
@@ -47,26 +55,32 @@ public final class EffectiveConfig {
         return explicit.containsKey(flag);
     }
 
-    /** The effective value of a setting: given, derived, or etcd's default. Never null. */
+    /** The effective value of a setting: given, derived, or the program's default. Never null. */
     public Resolved get(String flag) {
         Resolved r = explicit.get(flag);
         if (r != null) {
             return r;
         }
+        Setting s = component.setting(flag);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown " + component.program() + " setting: " + flag);
+        }
+        if (component != Component.ETCD) {
+            return new Resolved(s, s.defaultValue(), new Provenance.Default(component.program() + " default"));
+        }
         if (flag.equals("initial-cluster")) {
             return derivedInitialCluster();
         }
         if (flag.equals("data-dir")) {
-            return new Resolved(EtcdSettings.require(flag), memberName() + ".etcd",
+            return new Resolved(s, memberName() + ".etcd",
                     new Provenance.Default("etcd default: <name>.etcd in its working directory"));
         }
-        Setting s = EtcdSettings.require(flag);
         return new Resolved(s, s.defaultValue(), new Provenance.Default("etcd default"));
     }
 
-    /** The member's name ({@code --name}, default {@code default}). */
+    /** The etcd member's name ({@code --name}, default {@code default}); null for kube-apiserver. */
     public String memberName() {
-        return get("name").value();
+        return component == Component.ETCD ? get("name").value() : null;
     }
 
     /** The effective {@code initial-cluster} entries, in order. */

@@ -1,12 +1,14 @@
 package dev.etcdguard.etcd;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a source saw of one etcd member, before any interpretation: the command line with the
- * location of every element, the environment, a way to read files as that member would, and the
- * target it describes. The same model serves every source (process, manifest, Kubernetes API).
+ * What a source saw of one etcd member (or kube-apiserver, etcd's client), before any interpretation: the
+ * command line with the location of every element, the environment, a way to read files as that program
+ * would, and the target it describes. The same model serves every source (process, manifest, Kubernetes API).
  *
+ * @param component which program this is
  * @param argv     the command line, argv[0] being the program
  * @param env      the environment, or null when it could not be read (see {@code problems})
  * @param files    reads files the way the member sees them
@@ -16,9 +18,12 @@ import java.util.List;
  * @param warnings evidence that is incomplete but not missing (e.g. an environment value from a Secret)
  * @param clusterHint why this member belongs to a multi-member cluster although its own configuration
  *                    does not say so (e.g. {@code replicas: 3}), or null
+ * @param podSpecFile the kubelet static-pod file on this machine that runs it, or null when there is none or
+ *                    it is not known (a manifest outside a static-pod directory)
  */
-public record Invocation(List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target,
-                         List<String> problems, List<String> warnings, String clusterHint) {
+public record Invocation(Component component, List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target,
+                         List<String> problems, List<String> warnings, String clusterHint,
+                         Path podSpecFile) {
 
     public Invocation {
         argv = List.copyOf(argv);
@@ -27,14 +32,18 @@ public record Invocation(List<Arg> argv, List<EnvVar> env, FileView files, int r
         warnings = List.copyOf(warnings);
     }
 
-    /** A running process: no warnings, no cluster hint. */
-    public Invocation(List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target,
-                      List<String> problems) {
-        this(argv, env, files, runAsUid, target, problems, List.of(), null);
+    /** A running process: no warnings, no cluster hint, no static-pod file known yet. */
+    public Invocation(Component component, List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid,
+                      Target target, List<String> problems) {
+        this(component, argv, env, files, runAsUid, target, problems, List.of(), null, null);
     }
 
     public Invocation withClusterHint(String hint) {
-        return new Invocation(argv, env, files, runAsUid, target, problems, warnings, hint);
+        return new Invocation(component, argv, env, files, runAsUid, target, problems, warnings, hint, podSpecFile);
+    }
+
+    public Invocation withPodSpecFile(Path file) {
+        return new Invocation(component, argv, env, files, runAsUid, target, problems, warnings, clusterHint, file);
     }
 
     /** One command-line element. */

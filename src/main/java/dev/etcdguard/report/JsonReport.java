@@ -56,6 +56,7 @@ public final class JsonReport {
         node.put("number", r.rule().number());
         node.put("title", r.rule().title());
         node.put("severity", r.rule().severity());
+        node.put("scope", r.rule().scope());
         ArrayNode controls = node.putArray("controls");
         r.rule().controls().forEach(controls::add);
         node.put("status", r.status().name());

@@ -21,9 +21,10 @@ public final class RuleReport {
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
         } else {
             int idWidth = Math.max(2, rules.stream().mapToInt(r -> r.id().length()).max().orElse(2));
-            out.printf("%-" + idWidth + "s  %-6s  %-8s  %s%n", "ID", "NUMBER", "SEVERITY", "TITLE");
+            String row = "%-" + idWidth + "s  %-6s  %-8s  %-14s  %s%n";
+            out.printf(row, "ID", "NUMBER", "SEVERITY", "SCOPE", "TITLE");
             for (RuleDocument r : rules) {
-                out.printf("%-" + idWidth + "s  %-6s  %-8s  %s%n", r.id(), r.number(), r.severity(), r.title());
+                out.printf(row, r.id(), r.number(), r.severity(), r.scope(), r.title());
             }
         }
         out.flush();
@@ -56,7 +57,7 @@ public final class RuleReport {
         out.println("id: " + r.id() + "   severity: " + r.severity() + "   applies to: " + switch (r.appliesTo()) {
             case "multi-member" -> "clusters of more than one member";
             case RuleDocument.SOURCE -> "the scanned input (judged by the source)";
-            default -> "every etcd member";
+            default -> r.scope().equals("etcd") ? "every etcd member" : "every " + r.scope();
         });
         if (!r.controls().isEmpty()) {
             out.println("controls: " + String.join(", ", r.controls()));
@@ -86,6 +87,7 @@ public final class RuleReport {
         node.put("number", r.number());
         node.put("title", r.title());
         node.put("severity", r.severity());
+        node.put("scope", r.scope());
         node.put("appliesTo", r.appliesTo());
         ArrayNode controls = node.putArray("controls");
         r.controls().forEach(controls::add);

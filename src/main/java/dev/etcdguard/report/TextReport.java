@@ -27,10 +27,12 @@ public final class TextReport {
         for (String note : report.notes()) {
             out.println(tag("[INFO]", null) + " " + note);
         }
-        if (!report.results().isEmpty()) {
-            out.println(tag("[INFO]", null) + " 2 etcd");
-        }
+        String scope = null;
         for (Result r : report.results()) {
+            if (!r.rule().scope().equals(scope)) { // a heading whenever the program judged changes
+                scope = r.rule().scope();
+                out.println(tag("[INFO]", null) + " " + (scope.equals("etcd") ? "etcd" : scope + " (etcd's client)"));
+            }
             out.println(tag(r.status()) + " " + heading(r));
             out.println("       " + Describe.target(r.target()) + "  [" + r.rule().id() + "]");
             for (CheckResult c : r.checks()) {

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Resolves a member's effective configuration once and judges it with every rule. */
+/**
+ * Resolves a member's (or a kube-apiserver's) effective configuration once and judges it with every rule
+ * of that program's scope.
+ */
 public final class Evaluator {
 
     private final List<RuleDocument> rules;
@@ -23,11 +26,14 @@ public final class Evaluator {
     public List<Result> evaluate(Invocation invocation) {
         List<String> problems = new ArrayList<>(invocation.problems());
         EffectiveConfig config = ConfigResolver.resolve(invocation, problems);
-        Target target = invocation.target().withMember(config.memberName());
-        Subject subject = new Subject(config, invocation.files(), invocation.runAsUid(), options);
+        Target target = config.memberName() == null ? invocation.target()
+                : invocation.target().withMember(config.memberName());
+        Subject subject = new Subject(config, invocation.files(), invocation.runAsUid(), invocation.podSpecFile(),
+                options);
         List<Result> results = new ArrayList<>();
         for (RuleDocument rule : rules) {
-            if (!rule.appliesTo().equals(RuleDocument.SOURCE)) {
+            if (!rule.appliesTo().equals(RuleDocument.SOURCE)
+                    && rule.scope().equals(invocation.component().program())) {
                 results.add(evaluate(rule, subject, target, problems, invocation));
             }
         }

@@ -8,13 +8,15 @@ import java.util.Map;
  * sections (Description, Rationale, Audit, Remediation, Impact, Default value, References).
  *
  * @param number     the benchmark number shown in reports (CIS numbering), e.g. {@code 2.4}
+ * @param scope      the program the rule judges: {@code etcd} or {@code kube-apiserver}
  * @param controls   every framework mapping, e.g. {@code cis-kubernetes-1.5.1:2.4}
- * @param appliesTo  {@code any-member}; {@code multi-member} (not applicable to a lone member); or
+ * @param appliesTo  {@code any-member} (every etcd member, or every kube-apiserver); {@code multi-member}
+ *                   (etcd only: not applicable to a lone member); or
  *                   {@code source} (judged from what a source found about its input, not per member)
  * @param sections   section title to Markdown text, in document order
  * @param source     where the document was loaded from ({@code builtin:rules/NAME.md}, or a file path)
  */
-public record RuleDocument(String id, String number, String title, String severity, List<String> controls,
+public record RuleDocument(String id, String number, String title, String severity, String scope, List<String> controls,
                            String appliesTo, List<CheckSpec> checks, Map<String, String> sections, String source) {
 
     public static final String SOURCE = "source";
@@ -29,7 +31,7 @@ public record RuleDocument(String id, String number, String title, String severi
     public RuleDocument forBenchmark(String benchmark) {
         String prefix = "cis-kubernetes-" + benchmark.substring("cis-".length()) + ":";
         return controls.stream().filter(c -> c.startsWith(prefix)).findFirst()
-                .map(c -> new RuleDocument(id, c.substring(prefix.length()), title, severity, controls, appliesTo,
+                .map(c -> new RuleDocument(id, c.substring(prefix.length()), title, severity, scope, controls, appliesTo,
                         checks, sections, source))
                 .orElse(this);
     }

@@ -4,13 +4,14 @@ import dev.etcdguard.rules.RuleDocument.CheckSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import dev.etcdguard.etcd.EtcdSettings;
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.IoErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,10 +146,17 @@ public final class RuleLoader {
             throw new IllegalArgumentException(name + ": front matter is not valid YAML: " + e.getMessage());
         }
         String id = required(name, front, "id");
+        String scope = String.valueOf(front.getOrDefault("scope", "etcd"));
+        Component component = Component.ofScope(scope);
+        if (component == null) {
+            throw new IllegalArgumentException(name + ": scope must be etcd or kube-apiserver, not '" + scope + "'");
+        }
         String appliesTo = String.valueOf(front.getOrDefault("applies-to", "any-member"));
-        if (!Set.of("any-member", "multi-member", RuleDocument.SOURCE).contains(appliesTo)) {
-            throw new IllegalArgumentException(name + ": applies-to must be any-member, multi-member or source, not '"
-                    + appliesTo + "'");
+        Set<String> applicable = component == Component.ETCD ? Set.of("any-member", "multi-member", RuleDocument.SOURCE)
+                : Set.of("any-member");
+        if (!applicable.contains(appliesTo)) {
+            throw new IllegalArgumentException(name + ": applies-to must be " + String.join(", ", new TreeSet<>(applicable))
+                    + " for scope " + scope + ", not '" + appliesTo + "'");
         }
         String severity = String.valueOf(front.getOrDefault("severity", "medium"));
         if (!Set.of("info", "low", "medium", "high", "critical").contains(severity)) {
@@ -157,12 +165,12 @@ public final class RuleLoader {
         }
         // A rule judged by a source about its input (applies-to: source) composes no member checks.
         List<CheckSpec> checks = appliesTo.equals(RuleDocument.SOURCE) && front.get("check") == null
-                ? List.of() : checks(name, front.get("check"));
+                ? List.of() : checks(name, component, front.get("check"));
         return new RuleDocument(id, String.valueOf(front.getOrDefault("number", "")), required(name, front, "title"),
-                severity, strings(front.get("controls")), appliesTo, checks, sections(normalized.substring(end + 5)), name);
+                severity, scope, strings(front.get("controls")), appliesTo, checks, sections(normalized.substring(end + 5)), name);
     }
 
-    private static List<CheckSpec> checks(String name, Object value) {
+    private static List<CheckSpec> checks(String name, Component component, Object value) {
         if (!(value instanceof List<?> list) || list.isEmpty()) {
             throw new IllegalArgumentException(name + ": 'check' must be a non-empty list of checks");
         }
@@ -184,24 +192,34 @@ public final class RuleLoader {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(name + ": check " + id + " has an unknown on-fail status");
             }
-            validateParams(name, id, params);
+            validateParams(name, component, id, params);
             checks.add(new CheckSpec(id, primitive, params, onFail));
         }
         return checks;
     }
 
-    /** Settings a check names must be etcd settings; a TLS check names its profile. Never substring matching. */
-    private static void validateParams(String name, String id, Map<String, Object> params) {
+    /**
+     * Settings a check names must be settings of the rule's program; a TLS check names one of its profiles.
+     * Never substring matching.
+     */
+    private static void validateParams(String name, Component component, String id, Map<String, Object> params) {
         for (String key : List.of("setting", "settings", "urls")) {
             Object v = params.get(key);
             List<?> values = v instanceof List<?> l ? l : v == null ? List.of() : List.of(v);
             for (Object value : values) {
                 String setting = String.valueOf(value);
-                if (!setting.equals("initial-cluster:self") && EtcdSettings.byFlag(setting) == null) {
+                if (!setting.equals("initial-cluster:self") && component.setting(setting) == null) {
                     throw new IllegalArgumentException(name + ": check " + id + " names '" + setting
-                            + "', which is not an etcd setting");
+                            + "', which is not " + (component == Component.ETCD ? "an etcd setting"
+                            : "a kube-apiserver setting etcdguard reads"));
                 }
             }
+        }
+        if (Set.of("path-mode", "path-owner").contains(String.valueOf(params.get("primitive")))
+                && (params.containsKey("setting") == params.containsKey("file")
+                    || params.containsKey("file") && !PathChecks.POD_SPEC.equals(String.valueOf(params.get("file"))))) {
+            throw new IllegalArgumentException(name + ": check " + id + " names the entry to check by 'setting: NAME' or by"
+                    + " 'file: " + PathChecks.POD_SPEC + "' (the static-pod file that runs the program), one of them");
         }
         if (String.valueOf(params.get("primitive")).equals("path-mode")) {
             try {
@@ -211,13 +229,15 @@ public final class RuleLoader {
             }
         }
         Object tls = params.get("tls");
-        if (tls != null && !Set.of("peer", "client").contains(String.valueOf(tls))) {
-            throw new IllegalArgumentException(name + ": check " + id + " has tls '" + tls + "' (peer or client)");
+        String profiles = TlsProfile.names(component);
+        if (tls != null && (TlsProfile.find(String.valueOf(tls)) == null
+                || TlsProfile.find(String.valueOf(tls)).component != component)) {
+            throw new IllegalArgumentException(name + ": check " + id + " has tls '" + tls + "' (use " + profiles + ")");
         }
         String primitive = String.valueOf(params.get("primitive"));
         if ((primitive.startsWith("tls-") || primitive.equals("auto-tls-not-in-effect") || primitive.equals("cert-auth-effective"))
                 && tls == null) {
-            throw new IllegalArgumentException(name + ": check " + id + " (" + primitive + ") needs 'tls: peer' or 'tls: client'");
+            throw new IllegalArgumentException(name + ": check " + id + " (" + primitive + ") needs " + profiles);
         }
     }
 

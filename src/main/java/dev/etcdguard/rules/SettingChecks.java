@@ -74,6 +74,9 @@ final class SettingChecks {
         if (!scheme.equals("http") && !scheme.equals("unix")) {
             return "not a URL etcd accepts (scheme must be https)";
         }
+        if (name.equals("etcd-servers")) {
+            return "kube-apiserver sends every object, Secrets included, to etcd in plaintext";
+        }
         if (name.startsWith("listen-")) {
             return "etcd ignores the certificate on an " + scheme + " listener and serves plaintext";
         }
@@ -87,8 +90,8 @@ final class SettingChecks {
         if (r.isTrue()) {
             return Outcome.pass(spec, r.name() + " is true", evidence);
         }
-        return Outcome.fail(spec, r.name() + (r.isDefault() ? " is not set (etcd's default is false)" : " is " + r.value()),
-                evidence);
+        return Outcome.fail(spec, r.name() + (r.isDefault() ? " is not set (" + s.config.component().program()
+                + "'s default is false)" : " is " + r.value()), evidence);
     }
 
     /** A boolean setting is not true. */
@@ -137,17 +140,21 @@ final class SettingChecks {
         return Outcome.fail(spec, auth.name() + " is true but not enforced: " + String.join("; ", dropped), evidence);
     }
 
-    /** etcd would start with this configuration: no flag/env conflicts, no unknown flags; reports ignored settings. */
+    /**
+     * The program would start with this configuration (etcd: no flag/env conflicts, no unknown flags;
+     * kube-apiserver: no positional argument or single-dash flag); reports ignored settings.
+     */
     static CheckResult configConsistent(CheckSpec spec, Subject s) {
         List<ConfigIssue> fatal = s.config.issues().stream().filter(ConfigIssue::fatal).toList();
         List<Evidence> evidence = new ArrayList<>();
         s.config.issues().forEach(i -> evidence.add(new Evidence.Issue(i)));
         if (!fatal.isEmpty()) {
-            return Outcome.fail(spec, "etcd refuses to start with this configuration: "
+            return Outcome.fail(spec, s.config.component().program() + " refuses to start with this configuration: "
                     + String.join("; ", fatal.stream().map(ConfigIssue::message).toList()), evidence);
         }
         if (!evidence.isEmpty()) {
-            return Outcome.pass(spec, evidence.size() + " setting(s) present but ignored by etcd (see evidence)",
+            return Outcome.pass(spec, evidence.size() + " setting(s) present but ignored by "
+                    + s.config.component().program() + " (see evidence)",
                     evidence);
         }
         return Outcome.pass(spec, "no conflicting or ignored settings", evidence);

@@ -89,6 +89,23 @@ final class TlsChecks {
         };
     }
 
+    /** The trusted-CA file holds CA certificates the program can parse. */
+    static CheckResult caParses(CheckSpec spec, Subject s) {
+        TlsProfile p = TlsProfile.of(spec.string("tls"));
+        TlsMaterial m = s.tls(p);
+        if (m.ca() == null) {
+            return notRead(spec, p.trustedCaFile, m.caFile());
+        }
+        String path = m.caFile().path();
+        return switch (m.ca()) {
+            case CertificatesRead.Invalid invalid -> Outcome.fail(spec, p.trustedCaFile + " " + path
+                    + " is not a usable CA bundle: " + invalid.reason(), List.of(new Evidence.Setting(m.caSetting())));
+            case CertificatesRead.Parsed parsed -> Outcome.pass(spec, p.trustedCaFile + " holds "
+                    + parsed.chain().size() + " CA certificate(s)", List.of(new Evidence.Setting(m.caSetting()),
+                    certEvidence(path, parsed.chain().get(0))));
+        };
+    }
+
     static CheckResult keyParses(CheckSpec spec, Subject s) {
         TlsProfile p = TlsProfile.of(spec.string("tls"));
         TlsMaterial m = s.tls(p);
@@ -119,7 +136,7 @@ final class TlsChecks {
             return Outcome.pass(spec, p.keyFile + " matches the certificate in " + p.certFile, evidence);
         }
         return Outcome.fail(spec, p.keyFile + " does not match the certificate in " + p.certFile
-                + " (etcd refuses to start, or fails every handshake)", evidence);
+                + " (" + p.component.program() + " refuses to start, or fails every handshake)", evidence);
     }
 
     static CheckResult certValidity(CheckSpec spec, Subject s) {
@@ -137,7 +154,7 @@ final class TlsChecks {
             return Outcome.fail(spec, "certificate is not valid before " + notBefore, evidence);
         }
         if (now.isAfter(notAfter)) {
-            return Outcome.fail(spec, "certificate expired on " + notAfter + ": peers reject it", evidence);
+            return Outcome.fail(spec, "certificate expired on " + notAfter + ": " + p.verifiers + " reject it", evidence);
         }
         long daysLeft = Duration.between(now, notAfter).toDays();
         if (daysLeft < s.options.expiryWarnDays()) {
@@ -250,13 +267,13 @@ final class TlsChecks {
             return Outcome.notEvaluated(spec, "not evaluated: " + p.keyFile + " has no file mode or owner here", List.of());
         }
         List<Evidence> evidence = List.of(new Evidence.File(key.path(), "mode " + key.modeOctal() + ", owner uid "
-                + key.uid() + (s.runAsUid >= 0 ? ", etcd runs as uid " + s.runAsUid : "")));
+                + key.uid() + (s.runAsUid >= 0 ? ", " + p.component.program() + " runs as uid " + s.runAsUid : "")));
         List<String> problems = new ArrayList<>();
         if ((key.mode() & 0177) != 0) {
             problems.add("mode " + key.modeOctal() + " is wider than 0600");
         }
         if (key.uid() != 0 && key.uid() != s.runAsUid) {
-            problems.add("owner uid " + key.uid() + " is neither root nor the user etcd runs as"
+            problems.add("owner uid " + key.uid() + " is neither root nor the user " + p.component.program() + " runs as"
                     + (s.runAsUid >= 0 ? " (uid " + s.runAsUid + ")" : ""));
         }
         if (problems.isEmpty()) {
@@ -286,7 +303,7 @@ final class TlsChecks {
                 certEvidence(m.caFile().path(), anchors.get(0)));
         return CertificateFacts.chainProblem(chain, anchors)
                 .map(problem -> Outcome.fail(spec, "certificate does not chain to " + p.trustedCaFile + ": " + problem
-                        + "; members reject it", evidence))
+                        + "; " + p.verifiers + " reject it", evidence))
                 .orElseGet(() -> Outcome.pass(spec, "certificate chains to " + p.trustedCaFile, evidence));
     }
 

@@ -10,7 +10,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 
 /**
- * A profile's certificate, key and CA files, read as the member sees them and parsed. A file that is
+ * A profile's certificate, key and CA files, read as the program sees them and parsed. A file that is
  * not configured is null; a file that could not be read is a {@link FileRead.Problem} and is not parsed.
  */
 record TlsMaterial(Resolved certSetting, Resolved keySetting, Resolved caSetting,
@@ -22,11 +22,11 @@ record TlsMaterial(Resolved certSetting, Resolved keySetting, Resolved caSetting
         Resolved cert = config.get(p.certFile);
         Resolved key = config.get(p.keyFile);
         Resolved ca = config.get(p.trustedCaFile);
-        Resolved clientCert = config.get(p.clientCertFile);
+        Resolved clientCert = p.clientCertFile == null ? null : config.get(p.clientCertFile);
         FileRead certFile = cert.isEmpty() ? null : FileRead.read(files, cert.value());
         FileRead keyFile = key.isEmpty() ? null : FileRead.read(files, key.value());
         FileRead caFile = ca.isEmpty() ? null : FileRead.read(files, ca.value());
-        FileRead clientCertFile = clientCert.isEmpty() ? null : FileRead.read(files, clientCert.value());
+        FileRead clientCertFile = clientCert == null || clientCert.isEmpty() ? null : FileRead.read(files, clientCert.value());
         return new TlsMaterial(cert, key, ca, certFile, keyFile, caFile,
                 certFile instanceof FileRead.Ok ok ? Pem.readCertificates(ok.bytes()) : null,
                 keyFile instanceof FileRead.Ok ok ? Pem.readPrivateKey(ok.bytes()) : null,

@@ -3,6 +3,7 @@ package dev.etcdguard.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.FileView.Lookup;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Invocation.Arg;
@@ -250,7 +251,7 @@ class ManifestCollectorTest {
     // ---------------------------------------------------------------- etcd detection
 
     @Test
-    void detectsEtcdByProgramNotByMentions() throws IOException {
+    void detectsEtcdAndKubeApiserverByProgramNotByMentions() throws IOException {
         String text = """
                 apiVersion: v1
                 kind: Pod
@@ -291,7 +292,8 @@ class ManifestCollectorTest {
         ManifestCollector.Output out = scan(file);
         assertThat(out.findings()).isEmpty();
         assertThat(out.invocations()).extracting(i -> target(i).container())
-                .containsExactly("plain", "path", "args-only", "sh", "bash", "script");
+                .containsExactly("plain", "path", "args-only", "apiserver", "sh", "bash", "script");
+        assertThat(out.invocations()).extracting(Invocation::component).containsOnlyOnce(Component.KUBE_APISERVER);
         Map<String, List<String>> argv = new java.util.LinkedHashMap<>();
         out.invocations().forEach(i -> argv.put(target(i).container(), argv(i)));
         assertThat(argv.get("path")).containsExactly("/usr/local/bin/etcd", "--name=path");
@@ -301,7 +303,7 @@ class ManifestCollectorTest {
         assertThat(argv.get("script")).containsExactly("etcd", "--name=member one", "--data-dir=/var/lib/etcd dir",
                 "--initial-cluster=a=https://x:2380,b=https://y:2380");
         // words of a script point at the script
-        Invocation sh = out.invocations().get(3);
+        Invocation sh = out.invocations().get(4);
         Pos script = at(text, "\"exec etcd --name=sh");
         assertThat(sh.argv()).allSatisfy(a -> {
             assertThat(a.location().file()).isEqualTo(file.toString());
@@ -938,7 +940,11 @@ class ManifestCollectorTest {
         write("manifests/kube-apiserver.yaml", staticPod("apiserver").replace("[etcd, --name=cp1]", "[kube-apiserver]"));
         ManifestCollector.Output out = scan(null, ManifestCollector.DEFAULT_MAX_FILE_BYTES, List.of(), List.of(manifests));
         assertThat(out.invocations()).extracting(i -> target(i).resource()).containsExactly(
-                "Pod/kube-system/etcd-manifest", "Pod/kube-system/etcd", "Pod/kube-system/etcd-bak");
+                "Pod/kube-system/etcd-manifest", "Pod/kube-system/etcd", "Pod/kube-system/etcd-bak",
+                "Pod/kube-system/apiserver");
+        assertThat(out.invocations()).extracting(Invocation::podSpecFile).containsExactly(
+                manifests.resolve("etcd.manifest"), manifests.resolve("etcd.yaml"), manifests.resolve("etcd.yaml.bak"),
+                manifests.resolve("kube-apiserver.yaml"));
         assertThat(out.files()).isEqualTo(4);
         List<SourceFinding> dups = out.findings();
         assertThat(dups).hasSize(2).allSatisfy(f -> assertThat(f.kind()).isEqualTo(SourceFinding.Kind.DUPLICATE_STATIC_POD));

@@ -3,6 +3,7 @@ package dev.etcdguard.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.FileView;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Target;
@@ -35,7 +36,7 @@ class ProcCollectorTest {
     }
 
     @Test
-    void findsEtcdByExecutableBasenameOnly() throws IOException {
+    void findsEtcdAndKubeApiserverByExecutableBasenameOnly() throws IOException {
         proc.addProcess(10, "/usr/bin/etcd", List.of("etcd", "--name=a"), Map.of(), 0);
         proc.addProcess(11, "/usr/local/bin/etcd", List.of("/usr/local/bin/etcd"), Map.of(), 0);
         proc.addProcess(12, "/usr/bin/etcdctl", List.of("etcdctl", "member", "list"), Map.of(), 0);
@@ -46,7 +47,9 @@ class ProcCollectorTest {
         proc.addProcess(16, "/usr/bin/etcd (deleted)", List.of("etcd"), Map.of(), 0);
         Files.createDirectories(proc.root().resolve("self"));
         Files.createDirectories(proc.root().resolve("sys"));
-        assertThat(pids()).containsExactly(10L, 11L, 16L);
+        assertThat(pids()).containsExactly(10L, 11L, 13L, 16L);
+        assertThat(new ProcCollector(proc.root()).collect(Set.of()).stream().map(Invocation::component))
+                .containsExactly(Component.ETCD, Component.ETCD, Component.KUBE_APISERVER, Component.ETCD);
     }
 
     @Test

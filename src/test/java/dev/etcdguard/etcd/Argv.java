@@ -22,7 +22,8 @@ final class Argv {
     static Invocation invocation(List<String> argv, Map<String, String> env) {
         List<EnvVar> vars = new ArrayList<>();
         env.forEach((k, v) -> vars.add(new EnvVar(k, v, Location.environ("/proc/1/environ"))));
-        return new Invocation(of(argv.toArray(String[]::new)), vars, FileView.HOST, 0,
+        Component component = argv.get(0).endsWith("kube-apiserver") ? Component.KUBE_APISERVER : Component.ETCD;
+        return new Invocation(component, of(argv.toArray(String[]::new)), vars, FileView.HOST, 0,
                 new Target.Process(1, "/usr/bin/etcd", null), List.of());
     }
 }

@@ -65,7 +65,7 @@ class ConfigResolverTest {
         var env = new ArrayList<Invocation.EnvVar>();
         env.add(new Invocation.EnvVar("ETCD_NAME", "first", Location.environ("e")));
         env.add(new Invocation.EnvVar("ETCD_NAME", "second", Location.environ("e")));
-        var inv = new Invocation(Argv.of("etcd"), env, FileView.HOST, 0, new Target.Process(1, "etcd", null), List.of());
+        var inv = new Invocation(Component.ETCD, Argv.of("etcd"), env, FileView.HOST, 0, new Target.Process(1, "etcd", null), List.of());
         assertThat(ConfigResolver.resolve(inv, problems).memberName()).isEqualTo("first");
     }
 

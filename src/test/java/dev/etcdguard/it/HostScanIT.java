@@ -2,7 +2,10 @@ package dev.etcdguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
+import dev.etcdguard.collect.StaticPodFiles;
+import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.pki.LeafSpec;
 import dev.etcdguard.rules.CheckResult;
@@ -176,6 +179,35 @@ class HostScanIT {
                 assertThat(r.status()).isEqualTo(Status.FAIL);
                 assertThat(check(r, "peer-auto-tls").status()).isEqualTo(Status.FAIL);
             }
+        }
+    }
+
+    @Test
+    void theStaticPodFileThatRunsARealMemberGetsThePodSpecChecks() throws IOException {
+        try (LocalCluster cluster = start(PeerTls.PLAINTEXT, Delivery.FLAGS, 1)) {
+            LocalCluster.Member member = cluster.members().get(0);
+            Path manifests = java.nio.file.Files.createDirectories(dir.resolve("manifests"));
+            Path pod = java.nio.file.Files.writeString(manifests.resolve("etcd.yaml"), """
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: etcd, namespace: kube-system}
+                    spec:
+                      containers:
+                      - name: etcd
+                        command: [etcd, --name=%s]
+                    """.formatted(member.name()));
+            java.nio.file.Files.setPosixFilePermissions(pod, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            List<Invocation> staticPods = new ManifestCollector(new ManifestCollector.Options(null,
+                    ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(), List.of(manifests)).invocations();
+            List<Invocation> processes = StaticPodFiles.link(
+                    new ProcCollector(Path.of("/proc")).collect(Set.of(member.pid())), staticPods);
+            assertThat(processes).singleElement().satisfies(p -> assertThat(p.podSpecFile()).isEqualTo(pod));
+            List<Result> results = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults()).evaluate(processes.get(0));
+            Result mode = results.stream().filter(r -> r.rule().id().equals("etcd-pod-spec-permissions")).findFirst().orElseThrow();
+            assertThat(mode.status()).isEqualTo(Status.FAIL);
+            assertThat(check(mode, "pod-spec-mode").message()).contains("has mode 0644, wider than 0600");
+            assertThat(results.stream().filter(r -> r.rule().id().equals("etcd-pod-spec-ownership")).findFirst().orElseThrow()
+                    .status()).isEqualTo(Status.PASS);
         }
     }
 }

@@ -61,6 +61,19 @@ class LauncherIT {
         proc.addProcess(102, "/usr/local/bin/etcd", http, Map.of(), 0);
         proc.addProcess(103, "/usr/bin/etcd", List.of("etcd", "--name=solo"), Map.of(), 0);
         proc.addProcess(104, "/usr/bin/etcdctl", List.of("etcdctl", "--cert=" + cert), Map.of(), 0);
+        // no kube-apiserver can run here (no Debian package): a fake process with real files
+        Path encryption = Files.writeString(dir.resolve("encryption.yaml"), """
+                apiVersion: apiserver.config.k8s.io/v1
+                kind: EncryptionConfiguration
+                resources:
+                - resources: [secrets]
+                  providers:
+                  - secretbox: {keys: [{name: k1, secret: "%s"}]}
+                  - identity: {}
+                """.formatted(java.util.Base64.getEncoder().encodeToString(new byte[32])));
+        proc.addProcess(110, "/usr/local/bin/kube-apiserver", List.of("kube-apiserver", "--etcd-servers=https://127.0.0.1:12379",
+                "--etcd-certfile=" + cert, "--etcd-keyfile=" + key, "--etcd-cafile=" + caFile,
+                "--encryption-provider-config=" + encryption), Map.of(), 0);
     }
 
     @Test
@@ -81,20 +94,31 @@ class LauncherIT {
     void jsonReportHoldsTheContract() throws Exception {
         Path clusterCa = dir.resolve("kubernetes-ca.crt");
         CertificateAuthority.create("kubernetes").writeCertificate(clusterCa);
-        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "--format", "json",
-                "--kubernetes-ca", clusterCa.toString());
+        Path manifests = Files.createDirectories(dir.resolve("manifests"));
+        Files.writeString(manifests.resolve("etcd.yaml"), "kind: Pod\nspec: {containers: [{name: etcd, command: [etcd, --name=m1]}]}\n");
+        Files.setPosixFilePermissions(manifests.resolve("etcd.yaml"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--host", "--proc-root", proc.root().toString(), "--format", "json",
+                "--kubernetes-ca", clusterCa.toString(), "--static-pod-dir", manifests.toString());
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
         JsonNode root = JsonMapper.builder().build().readTree(run.stdout());
         assertThat(root.path("tool").path("name").asString()).isEqualTo("etcdguard");
         JsonNode all = root.path("results");
-        assertThat(all.size()).as("9 member rules for each of 3 processes").isEqualTo(27);
+        assertThat(all.size()).as("11 etcd rules for each of 3 etcd processes, 5 for kube-apiserver").isEqualTo(38);
         java.util.Map<String, Integer> counted = new java.util.HashMap<>();
         all.forEach(r -> counted.merge(r.path("status").asString(), 1, Integer::sum));
         root.path("summary").properties().forEach(e ->
                 assertThat(e.getValue().asInt()).as(e.getKey()).isEqualTo(counted.getOrDefault(e.getKey(), 0)));
         for (JsonNode r : all) {
-            if (r.path("target").path("pid").asLong() == 101) {
-                assertThat(r.path("status").asString()).as(r.path("rule").asString()).isEqualTo("PASS");
+            long pid = r.path("target").path("pid").asLong();
+            if (pid == 101 || pid == 110) { // 101 runs from manifests/etcd.yaml (mode 0600), so 1.1.7/1.1.8 apply
+                assertThat(r.path("status").asString()).as(r.path("rule").asString() + " " + r.path("checks"))
+                        .isEqualTo("PASS");
+                assertThat(r.path("scope").asString()).isEqualTo(pid == 101 ? "etcd" : "kube-apiserver");
+            }
+            if (pid == 110) {
+                assertThat(r.path("rule").asString()).startsWith("apiserver-");
+                assertThat(r.path("target").path("exe").asString()).isEqualTo("/usr/local/bin/kube-apiserver");
+                assertThat(r.path("target").path("member").isNull()).isTrue();
             }
         }
         List<JsonNode> peer = new ArrayList<>();
@@ -172,7 +196,7 @@ class LauncherIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).isEmpty();
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(report));
-        assertThat(root.path("results").size()).isEqualTo(9);
+        assertThat(root.path("results").size()).as("the 11 etcd rules").isEqualTo(11);
         root.path("results").forEach(r -> assertThat(r.path("target").path("pid").asLong()).isEqualTo(101));
     }
 

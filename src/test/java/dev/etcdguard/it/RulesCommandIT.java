@@ -20,12 +20,12 @@ class RulesCommandIT {
     void listAndExplain() throws Exception {
         Launcher.Run list = Launcher.run(Map.of(), "rules", "list");
         assertThat(list.exitCode()).isZero();
-        assertThat(list.stdout()).contains("ID", "NUMBER", "SEVERITY", "TITLE",
-                "etcd-peer-tls               2.4     high      etcd uses TLS encryption for peer connections",
-                "etcd-auto-tls-off           2.3     medium");
+        assertThat(list.stdout()).contains("ID", "NUMBER", "SEVERITY", "SCOPE", "TITLE",
+                "etcd-peer-tls                   2.4     high      etcd            etcd uses TLS encryption for peer connections",
+                "apiserver-encryption-providers  1.2.28  high      kube-apiserver  ");
         JsonNode json = JsonMapper.builder().build().readTree(Launcher.run(Map.of(), "rules", "list", "--format", "json",
                 "--benchmark", "cis-1.4.1").stdout());
-        assertThat(json.size()).isEqualTo(10);
+        assertThat(json.size()).isEqualTo(17);
         assertThat(json.get(3).path("id").asString()).isEqualTo("etcd-peer-tls");
         assertThat(json.get(3).path("number").asString()).isEqualTo("1.5.4");
 
@@ -38,6 +38,10 @@ class RulesCommandIT {
                 Launcher.run(Map.of(), "rules", "explain", "etcd-peer-tls", "--format", "json").stdout());
         assertThat(doc.path("checks").size()).isEqualTo(14);
         assertThat(doc.path("sections").path("Remediation").asString()).contains("--peer-cert-file");
+        Launcher.Run apiServer = Launcher.run(Map.of(), "rules", "explain", "1.2.29", "--benchmark", "cis-1.5.1");
+        assertThat(apiServer.exitCode()).as(apiServer.stderr()).isZero();
+        assertThat(apiServer.stdout()).contains("1.2.29  kube-apiserver authenticates to etcd with a client certificate",
+                "applies to: every kube-apiserver", "disa-stig-kubernetes:V-242430");
         Launcher.Run missing = Launcher.run(Map.of(), "rules", "explain", "9.9");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.stderr()).contains("no rule '9.9'");

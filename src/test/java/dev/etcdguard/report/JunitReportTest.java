@@ -125,7 +125,7 @@ class JunitReportTest {
     @Test
     void escapesMarkupAndDropsCharactersXmlCannotCarry() throws Exception {
         RuleDocument odd = new RuleDocument("odd-rule", "9.9", "Title with \"quotes\", 'apostrophes' & <tags>",
-                RULE.severity(), RULE.controls(), RULE.appliesTo(), RULE.checks(), RULE.sections(), RULE.source());
+                RULE.severity(), RULE.scope(), RULE.controls(), RULE.appliesTo(), RULE.checks(), RULE.sections(), RULE.source());
         String nasty = "value \"a\" & b <c> ]]> tab\there bell\u0007 esc\u001b[31m nul\u0000 lone\ud800 end \uD83D\uDE00";
         Result r = new Result(odd, ReportFixture.MANIFEST.withMember("m&m"), Status.FAIL,
                 List.of(check("odd-check", Status.FAIL, nasty + "\nsecond line")));

@@ -441,7 +441,8 @@ class ManifestRuleTest {
                 "etcd-client-tls NOT_APPLICABLE", "etcd-client-cert-auth NOT_APPLICABLE", "etcd-auto-tls-off NOT_APPLICABLE",
                 "etcd-peer-tls NOT_APPLICABLE", "etcd-peer-client-cert-auth NOT_APPLICABLE",
                 "etcd-peer-auto-tls-off NOT_APPLICABLE", "etcd-data-dir-permissions NOT_APPLICABLE",
-                "etcd-data-dir-ownership NOT_APPLICABLE", "etcd-unique-ca NOT_APPLICABLE");
+                "etcd-data-dir-ownership NOT_APPLICABLE", "etcd-unique-ca NOT_APPLICABLE",
+                "etcd-pod-spec-permissions NOT_APPLICABLE", "etcd-pod-spec-ownership NOT_APPLICABLE");
         Result dup = results.stream().filter(r -> r.rule().id().equals("etcd-static-pod-unique")).findFirst().orElseThrow();
         assertThat(dup.target()).isEqualTo(Target.Manifest.file(manifests.resolve("etcd.yaml.bak").toString()));
         Result input = results.stream().filter(r -> r.rule().id().equals("input-readable")).findFirst().orElseThrow();

@@ -1,5 +1,6 @@
 package dev.etcdguard.collect;
 
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Invocation.Arg;
 import dev.etcdguard.etcd.Invocation.EnvVar;
@@ -7,6 +8,7 @@ import dev.etcdguard.etcd.Location;
 import dev.etcdguard.etcd.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,29 +17,29 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
- * Finds etcd containers in a pod spec and turns each into an {@link Invocation}: {@code command} and
- * {@code args} together as etcd's argv (or the etcd command inside a shell wrapper's script), with
- * {@code $(VAR)} references expanded as Kubernetes does, the container's {@code ETCD_*} environment as
- * Kubernetes would set it, and its volumes as its files.
+ * Finds etcd containers (and kube-apiserver containers, etcd's client) in a pod spec and turns each into
+ * an {@link Invocation}: {@code command} and {@code args} together as the program's argv (or the etcd
+ * command inside a shell wrapper's script), with {@code $(VAR)} references expanded as Kubernetes does,
+ * the container's {@code ETCD_*} environment as Kubernetes would set it, and its volumes as its files.
  */
-final class EtcdContainers {
+final class Containers {
 
     private static final Set<String> SHELLS = Set.of("sh", "bash", "ash", "dash", "zsh", "ksh");
 
     /** A variable of the container's environment: its value, or why it is unknown (value null). */
     private record Var(String value, String unknownBecause) {}
 
-    /** etcd's argv, and the variables a shell wrapper gives it. */
-    private record Program(List<Arg> argv, List<EnvVar> shellEnv) {}
+    /** etcd's (or kube-apiserver's) argv, and the variables a shell wrapper gives it. */
+    private record Program(Component component, List<Arg> argv, List<EnvVar> shellEnv) {}
 
-    private EtcdContainers() {}
+    private Containers() {}
 
     static List<Invocation> read(String file, int document, Manifests.PodSpec pod, ConfigMaps configMaps, Path nodeRoot) {
         List<Invocation> out = new ArrayList<>();
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
                 if (program(file, container, Map.of(), new ArrayList<>()) == null) {
-                    continue; // decided on the manifest as written, as hasEtcd does
+                    continue; // decided on the manifest as written, as components() does
                 }
                 List<String> warnings = new ArrayList<>();
                 Map<String, Var> vars = new LinkedHashMap<>();
@@ -52,24 +54,29 @@ final class EtcdContainers {
                 }
                 Target.Manifest target = new Target.Manifest(file, document, Yaml.line(container), Yaml.column(container),
                         pod.resource(), Yaml.str(container, "name"), null);
-                out.add(new Invocation(program.argv(), new ArrayList<>(env.values()),
+                boolean etcd = program.component() == Component.ETCD;
+                out.add(new Invocation(program.component(), program.argv(),
+                        etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
                         new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
-                        runAsUser(container, pod.spec()), target, List.of(), warnings, pod.clusterHint()));
+                        runAsUser(container, pod.spec()), target, List.of(), warnings, etcd ? pod.clusterHint() : null,
+                        null));
             }
         }
         return out;
     }
 
-    /** True when the pod spec has an etcd container (for static-pod duplicate detection). */
-    static boolean hasEtcd(String file, Manifests.PodSpec pod) {
+    /** The programs the pod spec's containers run, of those etcdguard judges (etcd, kube-apiserver). */
+    static Set<Component> components(String file, Manifests.PodSpec pod) {
+        Set<Component> found = EnumSet.noneOf(Component.class);
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                if (program(file, container, Map.of(), new ArrayList<>()) != null) {
-                    return true;
+                Program program = program(file, container, Map.of(), new ArrayList<>());
+                if (program != null) {
+                    found.add(program.component());
                 }
             }
         }
-        return false;
+        return found;
     }
 
     /**
@@ -93,8 +100,9 @@ final class EtcdContainers {
             return null;
         }
         String program = ProcCollector.basename(all.get(0).value());
-        if (program.equals("etcd")) {
-            return new Program(all, List.of());
+        Component component = Component.ofProgram(program);
+        if (component != null) {
+            return new Program(component, all, List.of());
         }
         if (SHELLS.contains(program)) {
             return fromShell(all, warnings);
@@ -155,7 +163,7 @@ final class EtcdContainers {
             warnings.add("the shell script substitutes variables or commands in " + String.join(" ", command.expansions())
                     + " when it runs; this scan takes them as written");
         }
-        return new Program(argv, env);
+        return new Program(Component.ETCD, argv, env);
     }
 
     private static Arg arg(String file, Node node, String what, Map<String, Var> vars, boolean warnUndefined,
