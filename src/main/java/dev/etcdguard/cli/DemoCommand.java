@@ -1,11 +1,17 @@
 package dev.etcdguard.cli;
 
 import dev.etcdguard.collect.ProcCollector;
+import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.probe.ProbeOptions;
+import dev.etcdguard.probe.ProbeResult;
+import dev.etcdguard.probe.ProbeTargets;
+import dev.etcdguard.probe.TlsProbe;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.report.TextReport;
 import dev.etcdguard.rules.EvaluationOptions;
 import dev.etcdguard.rules.Evaluator;
 import dev.etcdguard.rules.Result;
+import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
 import dev.etcdguard.sandbox.LocalCluster;
 import dev.etcdguard.sandbox.PeerTls;
@@ -16,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +38,8 @@ import picocli.CommandLine.Option;
             "",
             "Runs Debian's etcd binary (package etcd-server) in three configurations: correct peer TLS, "
                 + "plaintext peers, and peer certificate flags with http:// peer URLs (which every flag-presence "
-                + "scanner passes, while etcd serves plaintext). Prints the peer findings (rules 2.4-2.6) for each, "
+                + "scanner passes, while etcd serves plaintext). Prints the peer findings (rules 2.4-2.6, with what "
+                + "their peer ports show on the wire, as 'scan --probe') for each, "
                 + "then stops every "
                 + "process it started, also on Ctrl-C. Writes only under a temporary directory, removed at the end."})
 final class DemoCommand implements Callable<Integer> {
@@ -57,8 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                         PeerTls.CERTS_ON_HTTP));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         // The throw-away clusters serve clients on plain http (they are about peer traffic): show the peer rules.
-        Evaluator evaluator = new Evaluator(RuleLoader.builtIn().stream().filter(r -> PEER_RULES.contains(r.id())).toList(),
-                EvaluationOptions.defaults());
+        List<RuleDocument> peerRules = RuleLoader.builtIn().stream().filter(r -> PEER_RULES.contains(r.id())).toList();
         TextReport text = new TextReport(Output.useColor(noColor), verbose);
         Path work = Files.createTempDirectory("etcdguard-demo-");
         int n = 0;
@@ -66,13 +74,19 @@ final class DemoCommand implements Callable<Integer> {
             n++;
             out.println("=== Demo " + n + "/" + scenarios.size() + ": " + scenario.title());
             try (LocalCluster cluster = LocalCluster.builder(work.resolve("c" + n)).members(3)
-                    .peerTls(scenario.mode()).start()) {
+                    .peerTls(scenario.mode()).strongCipherSuites(scenario.mode() == PeerTls.TLS).start()) {
                 Set<Long> pids = new java.util.HashSet<>();
                 cluster.members().forEach(m -> pids.add(m.pid()));
                 out.println("    started members " + cluster.members().stream()
                         .map(m -> m.name() + " (pid " + m.pid() + ", peer " + m.peerUrl() + ")").toList());
+                List<Invocation> invocations = new ProcCollector(Path.of("/proc")).collect(pids);
+                // and ask their peer ports on the wire, as 'scan --probe' does
+                Map<String, ProbeResult> wire = new LinkedHashMap<>();
+                TlsProbe.probeAll(ProbeTargets.of(invocations).endpoints(), ProbeOptions.defaults())
+                        .forEach(p -> wire.put(p.endpoint().address(), p));
+                Evaluator evaluator = new Evaluator(peerRules, EvaluationOptions.defaults().withProbes(wire));
                 List<Result> results = new ArrayList<>();
-                new ProcCollector(Path.of("/proc")).collect(pids).forEach(inv -> results.addAll(evaluator.evaluate(inv)));
+                invocations.forEach(inv -> results.addAll(evaluator.evaluate(inv)));
                 text.render(new ScanReport(results, List.of()), out);
             }
             out.println();

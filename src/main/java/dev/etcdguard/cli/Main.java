@@ -21,8 +21,8 @@ import picocli.CommandLine.Command;
             "  1  at least one result is FAIL",
             "  2  the scan could not run, or a result is ERROR (evidence could not be read)",
             "",
-            "Run 'etcdguard help scan' for the scan's options; 'etcdguard demo' shows it on throw-away etcd "
-                + "clusters."})
+            "Run 'etcdguard help scan' for the scan's options ('scan --probe' also asks the peer ports on the wire; "
+                + "'etcdguard probe URL...' asks given endpoints); 'etcdguard demo' shows it on throw-away etcd clusters."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -67,6 +67,7 @@ public final class Main implements Runnable {
 
     static {
         SUBCOMMANDS.put("scan", ScanCommand::new);
+        SUBCOMMANDS.put("probe", ProbeCommand::new);
         SUBCOMMANDS.put("rules", RulesCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);
         SUBCOMMANDS.put("bench", BenchCommand::new);

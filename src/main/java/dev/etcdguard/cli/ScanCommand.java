@@ -8,6 +8,10 @@ import dev.etcdguard.etcd.ConfigResolver;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.etcd.SourceFinding;
+import dev.etcdguard.probe.ProbeOptions;
+import dev.etcdguard.probe.ProbeResult;
+import dev.etcdguard.probe.ProbeTargets;
+import dev.etcdguard.probe.TlsProbe;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.rules.EvaluationOptions;
 import dev.etcdguard.rules.Evaluator;
@@ -21,10 +25,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -100,6 +107,16 @@ final class ScanCommand implements Callable<Integer> {
             description = "Skip manifest files larger than BYTES with an ERROR result (default: ${DEFAULT-VALUE}).")
     long maxFileSize;
 
+    @Option(names = "--probe",
+            description = "Also ask each etcd member's peer ports on the wire (TCP, TLS handshake, served certificate, "
+                    + "client-certificate requirement, TLS 1.0/1.1, weak cipher suites, a plaintext GET /version): a port "
+                    + "that answers plaintext FAILs 2.4 whatever the flags say. Only the member's configured peer URLs "
+                    + "are contacted (not wildcard listeners; for manifests not loopback addresses), concurrently.")
+    boolean probe;
+
+    @Mixin
+    ProbeOptionsMixin probeOptions;
+
     @Option(names = "--rules", paramLabel = "DIR", description = "Add the rule documents (*.md) in DIR to the built-in ones "
             + "(validated on load).")
     Path rulesDir;
@@ -165,8 +182,11 @@ final class ScanCommand implements Callable<Integer> {
                 notes.add("no etcd or kube-apiserver container found in " + out.documents() + " document(s) of " + out.files() + " file(s)");
             }
         }
-        Evaluator evaluator = new Evaluator(rules, new EvaluationOptions(Instant.now(), expiryWarnDays,
-                kubernetesCa(hostMode, invocations)));
+        EvaluationOptions options = new EvaluationOptions(Instant.now(), expiryWarnDays, kubernetesCa(hostMode, invocations));
+        if (probe || probeOptions.cert != null) {
+            options = options.withProbes(probe(invocations, notes));
+        }
+        Evaluator evaluator = new Evaluator(rules, options);
         List<Result> results = new ArrayList<>();
         for (Invocation invocation : invocations) {
             results.addAll(evaluator.evaluate(invocation));
@@ -175,6 +195,20 @@ final class ScanCommand implements Callable<Integer> {
         ScanReport report = new ScanReport(results, notes);
         Output.write(report, format, output, verbose, noColor);
         return report.exitCode();
+    }
+
+    /** Probes the members' peer endpoints; what it skipped and how long it took go to the notes. */
+    private Map<String, ProbeResult> probe(List<Invocation> invocations, List<String> notes) {
+        ProbeOptions opts = probeOptions.options();
+        ProbeTargets targets = ProbeTargets.of(invocations);
+        long start = System.nanoTime();
+        Map<String, ProbeResult> byAddress = new LinkedHashMap<>();
+        for (ProbeResult r : TlsProbe.probeAll(targets.endpoints(), opts)) {
+            byAddress.put(r.endpoint().address(), r);
+        }
+        notes.add("probed " + byAddress.size() + " peer endpoint(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        targets.skipped().forEach(s -> notes.add("not probed: " + s));
+        return byAddress;
     }
 
     /** The cluster CA given, else kube-apiserver's --client-ca-file, else kubeadm's where this scan can see the node's files. */

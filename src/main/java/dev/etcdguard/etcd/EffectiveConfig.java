@@ -104,6 +104,16 @@ public final class EffectiveConfig {
         return names;
     }
 
+    /**
+     * The URLs this member's peer traffic uses, distinct: {@code initial-advertise-peer-urls} (what other
+     * members dial) then {@code listen-peer-urls} (what it serves).
+     */
+    public List<String> peerUrls() {
+        Set<String> urls = new LinkedHashSet<>(get("initial-advertise-peer-urls").elements());
+        urls.addAll(get("listen-peer-urls").elements());
+        return List.copyOf(urls);
+    }
+
     /** This member's own peer URLs as listed in {@code initial-cluster}. */
     public List<String> ownInitialClusterUrls() {
         String name = memberName();

@@ -1,6 +1,6 @@
 package dev.etcdguard.etcd;
 
-/** What a result is about: a running process, or an element of a manifest file. */
+/** What a result is about: a running process, an element of a manifest file, or an endpoint probed on the wire. */
 public sealed interface Target {
 
     /** The member's name as etcd resolved it, or null before resolution (or when not an etcd member). */
@@ -35,6 +35,13 @@ public sealed interface Target {
         /** The whole file (input errors). */
         public static Manifest file(String file) {
             return new Manifest(file, -1, 0, 0, null, null, null);
+        }
+    }
+
+    /** A network endpoint given to {@code etcdguard probe}, judged by what it shows on the wire alone. */
+    record Endpoint(String url, String member) implements Target {
+        public Endpoint withMember(String member) {
+            return new Endpoint(url, member);
         }
     }
 }

@@ -16,6 +16,7 @@ final class Describe {
                     + (m.document() >= 0 ? " document " + m.document() : "")
                     + (m.resource() == null ? "" : " " + m.resource())
                     + (m.container() == null ? "" : " container " + m.container());
+            case Target.Endpoint e -> "endpoint " + e.url();
         };
     }
 

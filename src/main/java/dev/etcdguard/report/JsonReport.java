@@ -94,6 +94,11 @@ public final class JsonReport {
                 node.put("container", m.container());
                 node.put("member", m.member());
             }
+            case Target.Endpoint e -> {
+                node.put("kind", "endpoint");
+                node.put("url", e.url());
+                node.put("member", e.member());
+            }
         }
         return node;
     }
@@ -112,6 +117,10 @@ public final class JsonReport {
             case Evidence.File f -> {
                 node.put("file", f.path());
                 node.put("facts", f.facts());
+            }
+            case Evidence.Wire w -> {
+                node.put("endpoint", w.endpoint());
+                node.put("facts", w.facts());
             }
             case Evidence.Issue i -> {
                 node.put("issue", i.issue().message());

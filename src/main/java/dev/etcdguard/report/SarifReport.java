@@ -269,6 +269,12 @@ public final class SarifReport {
             check.put("id", c.id());
             check.put("status", c.status().name());
             check.put("message", c.message());
+            for (Evidence e : c.evidence()) { // what the active probe saw has no file location: carried here
+                if (e instanceof Evidence.Wire w) {
+                    (check.has("wire") ? (ArrayNode) check.get("wire") : check.putArray("wire")).addObject()
+                            .put("endpoint", w.endpoint()).put("facts", w.facts());
+                }
+            }
         }
         return node;
     }
@@ -318,6 +324,7 @@ public final class SarifReport {
             case Evidence.Setting s -> s.resolved().provenance().location();
             case Evidence.Issue i -> i.issue().location();
             case Evidence.File f -> null;
+            case Evidence.Wire w -> null;
         };
         return l != null && l.file() != null && l.line() > 0 ? l : null;
     }
@@ -366,6 +373,13 @@ public final class SarifReport {
                 yield l;
             }
             case Target.Manifest m -> null;
+            case Target.Endpoint e -> {
+                ObjectNode l = mapper.createObjectNode();
+                l.put("name", e.url());
+                l.put("fullyQualifiedName", e.url());
+                l.put("kind", "endpoint");
+                yield l;
+            }
         };
         if (logical != null) {
             node.putArray("logicalLocations").add(logical);
@@ -418,6 +432,7 @@ public final class SarifReport {
             case Evidence.Setting s -> s.resolved().name() + " (" + s.resolved().provenance().source() + ")";
             case Evidence.Issue i -> i.issue().message();
             case Evidence.File f -> f.path();
+            case Evidence.Wire w -> w.endpoint();
         };
     }
 

@@ -74,6 +74,7 @@ public final class TextReport {
                     + (s.resolved().isEmpty() ? "(empty)" : s.resolved().value())
                     + "  [" + Describe.provenance(s.resolved().provenance()) + "]";
             case Evidence.File f -> f.path() + ": " + f.facts();
+            case Evidence.Wire w -> "on the wire " + w.endpoint() + ": " + w.facts();
             case Evidence.Issue i -> (i.issue().fatal() ? "! " : "~ ") + i.issue().message()
                     + (i.issue().location() == null ? "" : "  [" + i.issue().location().label() + "]");
         };

@@ -4,6 +4,7 @@ import dev.etcdguard.etcd.ConfigResolver;
 import dev.etcdguard.etcd.EffectiveConfig;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Target;
+import dev.etcdguard.probe.ProbeResult;
 import dev.etcdguard.rules.RuleDocument.CheckSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class Evaluator {
                     List.of()));
         }
         if (rule.appliesTo().equals("multi-member")) {
-            CheckResult membership = Membership.check(subject.config, invocation.clusterHint());
+            CheckResult membership = Membership.check(subject.config, invocation.clusterHint(), subject.probes());
             checks.add(membership);
             if (membership.status() == Status.NOT_APPLICABLE) {
                 return new Result(rule, target, problems.isEmpty() ? Status.NOT_APPLICABLE : Status.ERROR, checks);
@@ -60,6 +61,9 @@ public final class Evaluator {
         // The worst of the checks; NOT_APPLICABLE when none of the rule's own checks applied.
         Status overall = Status.NOT_APPLICABLE;
         for (CheckSpec spec : rule.checks()) {
+            if (Primitives.isWire(spec.primitive()) && subject.options.probes() == null) {
+                continue; // the scan did not probe
+            }
             CheckResult check = Primitives.run(spec, subject);
             checks.add(check);
             overall = Status.worse(overall, check.status());
@@ -75,7 +79,32 @@ public final class Evaluator {
 
     /** Whether a member is provably alone by its own configuration: one member in initial-cluster, no discovery. */
     public static boolean provablyAlone(EffectiveConfig config) {
-        return Membership.check(config, null).status() == Status.NOT_APPLICABLE;
+        return Membership.check(config, null, List.of()).status() == Status.NOT_APPLICABLE;
+    }
+
+    /**
+     * Judges an endpoint given to {@code etcdguard probe} by what it showed on the wire: the wire checks of
+     * every etcd rule that has some, for the target {@code Endpoint(url)}.
+     */
+    public List<Result> evaluate(ProbeResult probe) {
+        Subject subject = Subject.endpoint(probe, options);
+        Target target = new Target.Endpoint(probe.endpoint().url(), null);
+        List<Result> results = new ArrayList<>();
+        for (RuleDocument rule : rules) {
+            List<CheckResult> checks = new ArrayList<>();
+            Status overall = Status.NOT_APPLICABLE;
+            for (CheckSpec spec : rule.checks()) {
+                if (Primitives.isWire(spec.primitive())) {
+                    CheckResult check = Primitives.run(spec, subject);
+                    checks.add(check);
+                    overall = Status.worse(overall, check.status());
+                }
+            }
+            if (!checks.isEmpty()) {
+                results.add(new Result(rule, target, overall, checks));
+            }
+        }
+        return results;
     }
 
     /** Whether a member is provably alone: one member in initial-cluster and no discovery. */
@@ -84,9 +113,20 @@ public final class Evaluator {
 
         private Membership() {}
 
-        static CheckResult check(EffectiveConfig config, String clusterHint) {
+        static CheckResult check(EffectiveConfig config, String clusterHint, List<ProbeResult> probes) {
             List<Evidence> evidence = new ArrayList<>();
             evidence.add(new Evidence.Setting(config.get("initial-cluster")));
+            for (ProbeResult p : probes) { // the peer API's member list (mutual-TLS probe) is the truth
+                if (p.members() != null) {
+                    evidence.add(new Evidence.Wire(p.endpoint().url(), "peer API lists members "
+                            + String.join(", ", p.members().names())));
+                    return p.members().names().size() > 1
+                            ? new CheckResult("cluster-membership", Status.PASS, "member of a "
+                                    + p.members().names().size() + "-member cluster, as its peer API lists", evidence)
+                            : new CheckResult("cluster-membership", Status.NOT_APPLICABLE, "member '"
+                                    + config.memberName() + "' is alone: its peer API lists one member", evidence);
+                }
+            }
             for (String d : DISCOVERY) {
                 if (!config.get(d).isEmpty()) {
                     evidence.add(new Evidence.Setting(config.get(d)));

@@ -14,4 +14,7 @@ public sealed interface Evidence {
 
     /** A problem with the configuration itself (conflict, ignored key, unknown flag). */
     record Issue(ConfigIssue issue) implements Evidence {}
+
+    /** What an endpoint showed on the wire (the active probe). */
+    record Wire(String endpoint, String facts) implements Evidence {}
 }

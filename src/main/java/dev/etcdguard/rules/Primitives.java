@@ -36,7 +36,14 @@ final class Primitives {
             Map.entry("tls-cert-san", TlsChecks::certSan),
             Map.entry("tls-key-strength", TlsChecks::keyStrength),
             Map.entry("tls-key-file-permissions", TlsChecks::keyFilePermissions),
-            Map.entry("tls-cert-chain", TlsChecks::certChain));
+            Map.entry("tls-cert-chain", TlsChecks::certChain),
+            Map.entry("probe-tls-spoken", ProbeChecks::tlsSpoken),
+            Map.entry("probe-plaintext-refused", ProbeChecks::plaintextRefused),
+            Map.entry("probe-tls-versions", ProbeChecks::tlsVersions),
+            Map.entry("probe-cipher-suites", ProbeChecks::cipherSuites),
+            Map.entry("probe-cert-eku", ProbeChecks::servedCertEku),
+            Map.entry("probe-cert-matches-config", ProbeChecks::servedCertMatchesConfig),
+            Map.entry("probe-client-cert-required", ProbeChecks::clientCertRequired));
 
     private Primitives() {}
 
@@ -46,6 +53,11 @@ final class Primitives {
 
     static Set<String> names() {
         return new TreeSet<>(ALL.keySet());
+    }
+
+    /** A primitive that judges what the active probe saw on the wire (left out when the scan did not probe). */
+    static boolean isWire(String name) {
+        return name.startsWith("probe-");
     }
 
     static CheckResult run(CheckSpec spec, Subject subject) {

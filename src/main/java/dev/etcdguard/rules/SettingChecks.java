@@ -114,6 +114,14 @@ final class SettingChecks {
         List<Evidence> evidence = new ArrayList<>();
         evidence.add(new Evidence.Setting(auth));
         if (!auth.isTrue()) {
+            Resolved ca = s.config.get(p.trustedCaFile);
+            if (!ca.isEmpty()) { // etcd's TLS server requires client certificates whenever a trusted CA is given
+                evidence.add(new Evidence.Setting(ca));
+                return Outcome.fail(spec, auth.name() + (auth.isDefault() ? " is not set" : " is " + auth.value())
+                        + ": etcd still requires client certificates on its https listeners because " + ca.name()
+                        + " is set (--probe shows it on the wire), but the benchmark asks for " + auth.name() + "=true",
+                        evidence);
+            }
             return Outcome.fail(spec, auth.name() + (auth.isDefault() ? " is not set (etcd's default is false)"
                     : " is " + auth.value()) + ": anyone who reaches the port is accepted", evidence);
         }

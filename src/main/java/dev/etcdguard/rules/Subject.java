@@ -2,7 +2,14 @@ package dev.etcdguard.rules;
 
 import dev.etcdguard.etcd.EffectiveConfig;
 import dev.etcdguard.etcd.FileView;
+import dev.etcdguard.etcd.Component;
+import dev.etcdguard.probe.Endpoint;
+import dev.etcdguard.probe.ProbeResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -19,6 +26,7 @@ final class Subject {
     final Path podSpecFile;
     final EvaluationOptions options;
     private final Map<TlsProfile, TlsMaterial> tls = new EnumMap<>(TlsProfile.class);
+    private List<ProbeResult> probes;
 
     Subject(EffectiveConfig config, FileView files, int runAsUid, Path podSpecFile, EvaluationOptions options) {
         this.config = config;
@@ -26,6 +34,34 @@ final class Subject {
         this.runAsUid = runAsUid;
         this.podSpecFile = podSpecFile;
         this.options = options;
+    }
+
+    /** An endpoint given to {@code etcdguard probe}: no configuration, only what the wire showed. */
+    static Subject endpoint(ProbeResult probe, EvaluationOptions options) {
+        Subject s = new Subject(null, null, -1, null, options);
+        s.probes = List.of(probe);
+        return s;
+    }
+
+    /** What the active probe saw of this member's peer URLs (empty when not probed). */
+    List<ProbeResult> probes() {
+        if (probes == null) {
+            Map<String, ProbeResult> byAddress = options.probes() == null ? Map.of() : options.probes();
+            Set<String> seen = new LinkedHashSet<>();
+            List<ProbeResult> found = new ArrayList<>();
+            for (String url : config.component() == Component.ETCD ? config.peerUrls() : List.<String>of()) {
+                try {
+                    ProbeResult p = byAddress.get(Endpoint.parse(url).address());
+                    if (p != null && seen.add(p.endpoint().address())) {
+                        found.add(p);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not a probeable URL (a unix socket, a typo): the configuration checks say so
+                }
+            }
+            probes = List.copyOf(found);
+        }
+        return probes;
     }
 
     /** The TLS files of a profile, read and parsed once however many checks use them. */

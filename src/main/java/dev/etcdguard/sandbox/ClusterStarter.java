@@ -66,6 +66,11 @@ final class ClusterStarter {
         return awaitServing(processes);
     }
 
+    /** TLS 1.2 ECDHE AEAD suites: with only these, TLS 1.0/1.1 handshakes find no common suite. */
+    static final String STRONG_CIPHER_SUITES = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"
+            + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
+            + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305";
+
     private Process launch(String name, String peerUrl, String clientUrl, String initialCluster) {
         Path workDir = config.workDir();
         Path dataDir = workDir.resolve(name);
@@ -86,8 +91,16 @@ final class ClusterStarter {
         if (certs) {
             peerSecurity.put("cert-file", pki.certFile(name).toString());
             peerSecurity.put("key-file", pki.keyFile(name).toString());
-            peerSecurity.put("trusted-ca-file", pki.caFile().toString());
-            peerSecurity.put("client-cert-auth", "true");
+            if (config.peerTrustedCaOn()) {
+                peerSecurity.put("trusted-ca-file", pki.caFile().toString());
+            }
+            peerSecurity.put("client-cert-auth", Boolean.toString(config.peerClientCertAuthOn()));
+        }
+        if (config.strongCipherSuitesOn()) {
+            if (config.deliveryMode() == Delivery.CONFIG_FILE) { // the config file wants a YAML list there
+                throw new ClusterStartException("strong cipher suites are delivered by flags or environment only");
+            }
+            general.put("cipher-suites", STRONG_CIPHER_SUITES);
         }
         if (config.peerTlsMode() == PeerTls.AUTO_TLS) {
             peerSecurity.put("auto-tls", "true");

@@ -226,6 +226,9 @@ public final class LocalCluster implements AutoCloseable {
         private Function<String, LeafSpec> peerCertificate = name -> LeafSpec.peer(name, "127.0.0.1");
         private Path etcdBinary;
         private Duration startTimeout = Duration.ofSeconds(20);
+        private boolean peerClientCertAuth = true;
+        private boolean peerTrustedCa = true;
+        private boolean strongCipherSuites;
 
         private Builder(Path workDir) {
             this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
@@ -265,6 +268,31 @@ public final class LocalCluster implements AutoCloseable {
 
         public Builder etcdBinary(Path binary) {
             this.etcdBinary = Objects.requireNonNull(binary, "binary");
+            return this;
+        }
+
+        /** Whether TLS members set --peer-client-cert-auth=true (default true). */
+        public Builder peerClientCertAuth(boolean on) {
+            this.peerClientCertAuth = on;
+            return this;
+        }
+
+        /**
+         * Whether TLS members set --peer-trusted-ca-file (default true). etcd's TLS server requires client
+         * certificates whenever a trusted CA is set, whatever --peer-client-cert-auth says; without one, members
+         * cannot verify each other, but each still serves its peer port.
+         */
+        public Builder peerTrustedCa(boolean on) {
+            this.peerTrustedCa = on;
+            return this;
+        }
+
+        /**
+         * Whether members restrict --cipher-suites to ECDHE AEAD suites (default false: etcd 3.4 then takes Go's
+         * defaults, which accept TLS 1.0/1.1 and CBC suites on the wire).
+         */
+        public Builder strongCipherSuites(boolean on) {
+            this.strongCipherSuites = on;
             return this;
         }
 
@@ -319,6 +347,18 @@ public final class LocalCluster implements AutoCloseable {
 
         Path workDir() {
             return workDir;
+        }
+
+        boolean peerClientCertAuthOn() {
+            return peerClientCertAuth;
+        }
+
+        boolean peerTrustedCaOn() {
+            return peerTrustedCa;
+        }
+
+        boolean strongCipherSuitesOn() {
+            return strongCipherSuites;
         }
 
         PeerTls peerTlsMode() {

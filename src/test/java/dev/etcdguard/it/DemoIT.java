@@ -43,10 +43,12 @@ class DemoIT {
         String[] parts = run.stdout().split("=== Demo ");
         assertThat(parts).hasSize(4);
         assertThat(parts[1]).contains("correct peer TLS", "[PASS] 2.4", "[PASS] 2.5", "[PASS] 2.6").doesNotContain("[FAIL]")
-                .doesNotContain("2.1 etcd uses TLS for client");
+                .doesNotContain("2.1 etcd uses TLS for client").contains("[PASS] wire-tls-spoken")
+                .contains("[PASS] wire-client-cert-required");
         assertThat(parts[2]).contains("plaintext").contains("[FAIL] 2.4").contains("peer-cert-key-set");
         assertThat(parts[3]).contains("http:// peer URLs").contains("[FAIL] 2.4", "[FAIL] 2.5")
-                .contains("[PASS] peer-cert-key-set").contains("ignores the certificate on an http listener");
+                .contains("[PASS] peer-cert-key-set").contains("ignores the certificate on an http listener")
+                .contains("[FAIL] wire-plaintext-refused").contains("answers plaintext HTTP");
         List<Long> pids = pids(run.stdout());
         assertThat(pids).hasSize(9);
         assertGone(pids);

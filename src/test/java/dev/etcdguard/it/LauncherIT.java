@@ -87,6 +87,10 @@ class LauncherIT {
         assertThat(scan.stdout()).contains("--host", "--proc-root", "--pid", "--format", "text, json", "--output",
                 "--expiry-warn-days", "--verbose", "--no-color", "Exit codes");
         assertThat(Launcher.run(Map.of(), "demo", "--help").stdout()).contains("Ctrl-C");
+        assertThat(main.stdout()).contains("probe");
+        assertThat(scan.stdout()).contains("--probe", "--probe-cert", "--probe-key", "--probe-timeout");
+        assertThat(Launcher.run(Map.of(), "probe", "--help").stdout()).contains("URL", "--probe-connect-timeout",
+                "plaintext HTTP/1.1 GET /version", "1  at least one result is FAIL");
         assertThat(Launcher.run(Map.of(), "--version").stdout()).contains("etcdguard 0.1.0");
     }
 
