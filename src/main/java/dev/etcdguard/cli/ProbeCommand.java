@@ -10,7 +10,6 @@ import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,22 +47,13 @@ final class ProbeCommand implements Callable<Integer> {
     @Mixin
     ProbeOptionsMixin probeOptions;
 
+    @Mixin
+    ReportOptionsMixin reportOptions;
+
     @Option(names = "--benchmark", paramLabel = "NAME", defaultValue = RuleDocument.DEFAULT_BENCHMARK,
             description = "CIS Kubernetes Benchmark version whose numbering the report shows (default: ${DEFAULT-VALUE}).")
     String benchmark;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Output.Format format;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of stdout.")
-    Path output;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show the evidence of every check, not only of those that did not pass.")
-    boolean verbose;
-
-    @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set, or output not a terminal).")
-    boolean noColor;
 
     @Override
     public Integer call() throws IOException {
@@ -82,7 +72,6 @@ final class ProbeCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         probes.forEach(p -> results.addAll(evaluator.evaluate(p)));
         ScanReport report = new ScanReport(results, notes);
-        Output.write(report, format, output, verbose, noColor);
-        return report.exitCode();
+        return reportOptions.write(report);
     }
 }

@@ -117,6 +117,9 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     ProbeOptionsMixin probeOptions;
 
+    @Mixin
+    ReportOptionsMixin reportOptions;
+
     @Option(names = "--rules", paramLabel = "DIR", description = "Add the rule documents (*.md) in DIR to the built-in ones "
             + "(validated on load).")
     Path rulesDir;
@@ -126,22 +129,10 @@ final class ScanCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, the newest). Results list every mapping in 'controls'.")
     String benchmark;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Output.Format format;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of stdout.")
-    Path output;
-
     @Option(names = "--expiry-warn-days", paramLabel = "DAYS", defaultValue = "30",
             description = "WARN when a certificate expires within DAYS days (default: ${DEFAULT-VALUE}).")
     int expiryWarnDays;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show the evidence of every check, not only of those that did not pass.")
-    boolean verbose;
-
-    @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set, or output not a terminal).")
-    boolean noColor;
 
     @Override
     public Integer call() throws IOException {
@@ -193,8 +184,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         findings.forEach(f -> results.addAll(SourceFindings.toResults(f, rules)));
         ScanReport report = new ScanReport(results, notes);
-        Output.write(report, format, output, verbose, noColor);
-        return report.exitCode();
+        return reportOptions.write(report);
     }
 
     /** Probes the members' peer endpoints; what it skipped and how long it took go to the notes. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -97,12 +98,15 @@ final class TlsConnection implements AutoCloseable {
     /**
      * Layers TLS on {@code raw}, offering only {@code protocols} and {@code suites}; closing this connection closes
      * {@code raw}.
+     *
+     * @param stopAtCertificate end the handshake as soon as the server's certificate arrives: the protocol and suite
+     *                          it chose are then known, and neither side spends the key exchange's arithmetic
      */
     TlsConnection(Socket raw, Endpoint endpoint, Duration timeout, String[] protocols, String[] suites,
-                  ClientIdentity identity) throws IOException {
+                  ClientIdentity identity, boolean stopAtCertificate) throws IOException {
         this.raw = raw;
         this.timeout = timeout;
-        this.observer = new Observer(identity);
+        this.observer = new Observer(identity, stopAtCertificate);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {observer}, new TrustManager[] {observer.trustManager()}, null);
@@ -176,14 +180,16 @@ final class TlsConnection implements AutoCloseable {
      */
     private static final class Observer extends X509ExtendedKeyManager {
         private final ClientIdentity identity;
+        private final boolean stopAtCertificate;
         private volatile boolean requested;
         private volatile boolean presented;
         private volatile List<X509Certificate> chain = List.of();
         private volatile String protocol;
         private volatile String cipherSuite;
 
-        Observer(ClientIdentity identity) {
+        Observer(ClientIdentity identity, boolean stopAtCertificate) {
             this.identity = identity;
+            this.stopAtCertificate = stopAtCertificate;
         }
 
         private String chooseAlias(String[] keyTypes) {
@@ -237,28 +243,31 @@ final class TlsConnection implements AutoCloseable {
             return null;
         }
 
-        void recordServer(X509Certificate[] served, SSLSession handshake) {
+        void recordServer(X509Certificate[] served, SSLSession handshake) throws CertificateException {
             chain = served == null ? List.of() : List.of(served);
             if (handshake != null) {
                 protocol = handshake.getProtocol();
                 cipherSuite = handshake.getCipherSuite();
+            }
+            if (stopAtCertificate) {
+                throw new CertificateException("etcdguard: negotiation observed, handshake ended on purpose");
             }
         }
 
         X509ExtendedTrustManager trustManager() {
             return new X509ExtendedTrustManager() {
                 @Override
-                public void checkServerTrusted(X509Certificate[] served, String authType, Socket socket) {
+                public void checkServerTrusted(X509Certificate[] served, String authType, Socket socket) throws CertificateException {
                     recordServer(served, socket instanceof SSLSocket s ? s.getHandshakeSession() : null);
                 }
 
                 @Override
-                public void checkServerTrusted(X509Certificate[] served, String authType, SSLEngine engine) {
+                public void checkServerTrusted(X509Certificate[] served, String authType, SSLEngine engine) throws CertificateException {
                     recordServer(served, engine == null ? null : engine.getHandshakeSession());
                 }
 
                 @Override
-                public void checkServerTrusted(X509Certificate[] served, String authType) {
+                public void checkServerTrusted(X509Certificate[] served, String authType) throws CertificateException {
                     recordServer(served, null);
                 }
 

@@ -87,7 +87,7 @@ public final class TlsProbe {
         ClientIdentity identity = ClientIdentity.load(options);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ProbeResult>> running = endpoints.stream()
-                    .map(endpoint -> executor.submit(() -> probe(endpoint, options, identity)))
+                    .map(endpoint -> executor.submit(() -> probeSafely(endpoint, options, identity)))
                     .toList();
             return running.stream().map(TlsProbe::resultOf).toList();
         }
@@ -101,6 +101,16 @@ public final class TlsProbe {
      */
     public static boolean legacyProbingAvailable() {
         return SUITES.legacyOffered();
+    }
+
+    /** One endpoint's failure never ends the probe of the others: it is reported as that endpoint's result. */
+    private static ProbeResult probeSafely(Endpoint endpoint, ProbeOptions options, ClientIdentity identity) {
+        try {
+            return probe(endpoint, options, identity);
+        } catch (RuntimeException e) {
+            return new ProbeResult(endpoint, new Connect.Failed("the probe failed: " + e, false), new Tls.NotTried(),
+                    List.of(), false, List.of(), new Plaintext.NotTried(), null, 0);
+        }
     }
 
     private static ProbeResult probe(Endpoint endpoint, ProbeOptions options, ClientIdentity identity) {
@@ -219,7 +229,7 @@ public final class TlsProbe {
     }
 
     private static Negotiated negotiate(Target target, List<String> protocols, List<String> suites) {
-        try (TlsConnection tls = target.tls(target.connect(), protocols.toArray(String[]::new),
+        try (TlsConnection tls = target.negotiation(target.connect(), protocols.toArray(String[]::new),
                 suites.toArray(String[]::new))) {
             tls.handshake();
             return new Negotiated(tls.protocol(), tls.cipherSuite());
@@ -404,8 +414,19 @@ public final class TlsProbe {
 
         /** TLS over {@code raw}; {@code raw} is closed if that fails. */
         TlsConnection tls(Socket raw, String[] protocols, String[] suites) throws IOException {
+            return connection(raw, protocols, suites, false);
+        }
+
+        /** TLS over {@code raw} that only learns what the server chooses: it ends when the certificate arrives. */
+        TlsConnection negotiation(Socket raw, String[] protocols, String[] suites) throws IOException {
+            return connection(raw, protocols, suites, true);
+        }
+
+        private TlsConnection connection(Socket raw, String[] protocols, String[] suites, boolean stopAtCertificate)
+                throws IOException {
             try {
-                return new TlsConnection(raw, endpoint, options.handshakeTimeout(), protocols, suites, identity);
+                return new TlsConnection(raw, endpoint, options.handshakeTimeout(), protocols, suites, identity,
+                        stopAtCertificate);
             } catch (IOException | RuntimeException e) {
                 Wire.closeQuietly(raw);
                 throw e;

@@ -25,12 +25,8 @@ final class EncryptionChecks {
         String path = setting.value();
         FileRead read = FileRead.read(s.files, path);
         if (read instanceof FileRead.Problem problem) {
-            return switch (problem.status()) {
-                case NOT_APPLICABLE -> Outcome.notEvaluated(spec, "not evaluated: " + problem.reason(), named);
-                case ERROR -> Outcome.error(spec, problem.reason(), named);
-                case WARN -> Outcome.warn(spec, problem.reason(), named);
-                default -> Outcome.fail(spec, problem.reason(), named);
-            };
+            return Outcome.of(spec, problem.status(), (problem.status() == Status.NOT_APPLICABLE ? "not evaluated: " : "")
+                    + problem.reason(), named);
         }
         String text = new String(((FileRead.Ok) read).bytes(), StandardCharsets.UTF_8);
         return switch (EncryptionConfig.secrets(text)) {

@@ -24,6 +24,11 @@ final class Outcome {
         return new CheckResult(spec.id(), Status.ERROR, message, evidence);
     }
 
+    /** A result of the given status: FAIL takes the document's {@code on-fail}. */
+    static CheckResult of(CheckSpec spec, Status status, String message, List<Evidence> evidence) {
+        return status == Status.FAIL ? fail(spec, message, evidence) : new CheckResult(spec.id(), status, message, evidence);
+    }
+
     /** The check does not apply, or cannot be evaluated because an earlier check already failed. */
     static CheckResult notEvaluated(CheckSpec spec, String message, List<Evidence> evidence) {
         return new CheckResult(spec.id(), Status.NOT_APPLICABLE, message, evidence);

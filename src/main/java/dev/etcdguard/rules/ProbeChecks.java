@@ -46,13 +46,7 @@ final class ProbeChecks {
             }
         }
         if (worst != null) {
-            String message = String.join("; ", problems);
-            return switch (worst) {
-                case WARN -> Outcome.warn(spec, message, evidence);
-                case ERROR -> Outcome.error(spec, message, evidence);
-                case NOT_APPLICABLE -> Outcome.notEvaluated(spec, message, evidence);
-                default -> Outcome.fail(spec, message, evidence);
-            };
+            return Outcome.of(spec, worst, String.join("; ", problems), evidence);
         }
         if (pass.isEmpty()) {
             return Outcome.notEvaluated(spec, "not evaluated: no peer endpoint spoke TLS", evidence);

@@ -63,13 +63,7 @@ final class TlsChecks {
         if (status == null) {
             return Outcome.pass(spec, files.size() + " file(s) exist, are regular and readable", evidence);
         }
-        String message = String.join("; ", problems);
-        return switch (status) {
-            case ERROR -> Outcome.error(spec, message, evidence);
-            case WARN -> Outcome.warn(spec, message, evidence);
-            case NOT_APPLICABLE -> Outcome.notEvaluated(spec, message, evidence);
-            default -> Outcome.fail(spec, message, evidence);
-        };
+        return Outcome.of(spec, status, String.join("; ", problems), evidence);
     }
 
     static CheckResult certParses(CheckSpec spec, Subject s) {

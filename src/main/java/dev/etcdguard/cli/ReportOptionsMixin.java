@@ -1,0 +1,29 @@
+package dev.etcdguard.cli;
+
+import dev.etcdguard.report.ScanReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How a command writes its report: format, destination, detail, colour. Shared by {@code scan} and {@code probe}. */
+final class ReportOptionsMixin {
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Output.Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of stdout.")
+    Path output;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the evidence of every check, not only of those that did not pass.")
+    boolean verbose;
+
+    @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set, or output not a terminal).")
+    boolean noColor;
+
+    /** Writes the report and returns its exit code. */
+    int write(ScanReport report) throws IOException {
+        Output.write(report, format, output, verbose, noColor);
+        return report.exitCode();
+    }
+}
