@@ -56,7 +56,7 @@ import picocli.CommandLine.Parameters;
                 + "initContainers whose command (or args) runs etcd (also through 'sh -c') or kube-apiserver; command and args "
                 + "together, the container's ETCD_* env, and a --config-file in a ConfigMap volume whose "
                 + "ConfigMap is among the scanned files. kubeadm ClusterConfiguration is evaluated as the static "
-                + "pod kubeadm writes. Certificate files live on the node: pass --node-root to check them."},
+                + "pods (etcd, kube-apiserver) kubeadm writes. Certificate files live on the node: pass --node-root to check them."},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  no result is FAIL or ERROR (also when no etcd is found)",

@@ -18,9 +18,10 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
- * A kubeadm {@code ClusterConfiguration} with {@code etcd.local}, evaluated as the static pod kubeadm
- * would write: its default flags (peer TLS on), overridden by {@code etcd.local.extraArgs} (a map in
- * v1beta3, a list of {@code {name, value}} in v1beta4).
+ * A kubeadm {@code ClusterConfiguration}, evaluated as the static pods kubeadm would write: etcd (for
+ * {@code etcd.local}) with its default flags (peer TLS on) overridden by {@code etcd.local.extraArgs}, and
+ * kube-apiserver, etcd's client, with its etcd flags ({@code etcd.local} or {@code etcd.external}) overridden
+ * by {@code apiServer.extraArgs}. extraArgs are a map in v1beta3, a list of {@code {name, value}} in v1beta4.
  */
 final class Kubeadm {
 
@@ -55,6 +56,7 @@ final class Kubeadm {
             }
         }
         List<Invocation> invocations = new ArrayList<>();
+        List<Invocation> apiServers = new ArrayList<>();
         List<SourceFinding> findings = new ArrayList<>();
         for (Map.Entry<Integer, Node> d : docs) {
             Node doc = d.getValue();
@@ -63,6 +65,9 @@ final class Kubeadm {
             }
             Node etcd = Yaml.get(doc, "etcd");
             Node external = Yaml.get(etcd, "external");
+            String pki = Yaml.str(Yaml.get(doc, "certificatesDir"));
+            apiServers.add(apiServer(file, d.getKey(), doc, external, nodeName, pki == null ? "/etc/kubernetes/pki" : pki,
+                    nodeRoot));
             if (external != null) {
                 findings.add(new SourceFinding(SourceFinding.Kind.EXTERNAL_ETCD, target(file, d.getKey(), external, nodeName),
                         "etcd.external: etcd runs outside this cluster's control plane; audit those etcd hosts instead"));
@@ -74,6 +79,7 @@ final class Kubeadm {
             invocations.add(invocation(file, d.getKey(), doc, local, anchor, nodeName, address,
                     certDir == null ? "/etc/kubernetes/pki" : certDir, nodeRoot));
         }
+        invocations.addAll(apiServers);
         return new Outcome(invocations, findings);
     }
 
@@ -102,25 +108,8 @@ final class Kubeadm {
         Location defaults = Yaml.location(file, anchor, "kubeadm default for etcd.local");
         Map<String, Location> where = new TreeMap<>();
         flags.keySet().forEach(k -> where.put(k, defaults));
-        Node extra = Yaml.get(local, "extraArgs");
-        for (NodeTuple t : Yaml.entries(extra)) { // v1beta3: a map
-            if (t.getKeyNode() instanceof ScalarNode k) {
-                flags.put(k.getValue(), Yaml.str(t.getValueNode()) == null ? "" : Yaml.str(t.getValueNode()));
-                where.put(k.getValue(), Yaml.location(file, t.getValueNode(), "etcd.local.extraArgs." + k.getValue()));
-            }
-        }
-        for (Node item : Yaml.seq(extra)) { // v1beta4: a list of {name, value}
-            String name = Yaml.str(item, "name");
-            if (name != null) {
-                String value = Yaml.str(item, "value");
-                flags.put(name, value == null ? "" : value);
-                Node valueNode = Yaml.get(item, "value");
-                where.put(name, Yaml.location(file, valueNode != null ? valueNode : item, "etcd.local.extraArgs " + name));
-            }
-        }
-        List<Arg> argv = new ArrayList<>();
-        argv.add(new Arg("etcd", defaults));
-        flags.forEach((k, v) -> argv.add(new Arg("--" + k + "=" + v, where.get(k))));
+        extraArgs(file, Yaml.get(local, "extraArgs"), "etcd.local.extraArgs", flags, where);
+        List<Arg> argv = argv("etcd", defaults, flags, where);
         String endpoint = Yaml.str(Yaml.get(doc, "controlPlaneEndpoint"));
         String hint = endpoint == null ? null
                 : "kubeadm ClusterConfiguration with controlPlaneEndpoint " + endpoint
@@ -128,13 +117,102 @@ final class Kubeadm {
         Target.Manifest target = target(file, index, anchor, nodeName);
         // kubeadm's etcd pod mounts two hostPath volumes: the etcd certificate directory and etcd.local.dataDir
         List<String> mounts = List.of(NodeRoot.normalize(etcdDir), NodeRoot.normalize(dataDir == null ? "/var/lib/etcd" : dataDir));
-        FileView files = new FileView() {
+        FileView files = podFiles("etcd", mounts, nodeRoot);
+        List<String> warnings = new ArrayList<>();
+        List<EnvVar> env = extraEnvs(file, local, warnings);
+        return new Invocation(Component.ETCD, argv, env, files, -1, target, List.of(), warnings, hint, null);
+    }
+
+    /**
+     * kube-apiserver as kubeadm writes it, for its etcd rules: the etcd client certificate kubeadm issues and its
+     * local etcd, or {@code etcd.external}'s endpoints and files; then {@code apiServer.extraArgs}.
+     */
+    private static Invocation apiServer(String file, int index, Node doc, Node external, String nodeName, String certDir,
+                                        Path nodeRoot) {
+        String dir = certDir.replaceAll("/+$", "");
+        Node apiServer = Yaml.get(doc, "apiServer");
+        Node anchor = apiServer != null ? apiServer : doc;
+        Location defaults = Yaml.location(file, anchor, "kubeadm default for kube-apiserver");
+        Map<String, String> flags = new TreeMap<>();
+        Map<String, Location> where = new TreeMap<>();
+        flags.put("client-ca-file", dir + "/ca.crt");
+        if (external == null) {
+            flags.put("etcd-servers", "https://127.0.0.1:2379");
+            flags.put("etcd-cafile", dir + "/etcd/ca.crt");
+            flags.put("etcd-certfile", dir + "/apiserver-etcd-client.crt");
+            flags.put("etcd-keyfile", dir + "/apiserver-etcd-client.key");
+            flags.keySet().forEach(k -> where.put(k, defaults));
+        } else {
+            flags.keySet().forEach(k -> where.put(k, defaults));
+            Node endpoints = Yaml.get(external, "endpoints");
+            List<String> urls = Yaml.seq(endpoints).stream().map(Yaml::str).filter(u -> u != null).toList();
+            put(file, flags, where, "etcd-servers", String.join(",", urls), endpoints, "etcd.external.endpoints");
+            put(file, flags, where, "etcd-cafile", Yaml.str(Yaml.get(external, "caFile")), Yaml.get(external, "caFile"),
+                    "etcd.external.caFile");
+            put(file, flags, where, "etcd-certfile", Yaml.str(Yaml.get(external, "certFile")),
+                    Yaml.get(external, "certFile"), "etcd.external.certFile");
+            put(file, flags, where, "etcd-keyfile", Yaml.str(Yaml.get(external, "keyFile")), Yaml.get(external, "keyFile"),
+                    "etcd.external.keyFile");
+        }
+        extraArgs(file, Yaml.get(apiServer, "extraArgs"), "apiServer.extraArgs", flags, where);
+        List<String> mounts = new ArrayList<>(List.of(NodeRoot.normalize(dir)));
+        for (Node volume : Yaml.seq(Yaml.get(apiServer, "extraVolumes"))) { // hostPath volumes kubeadm adds
+            String host = Yaml.str(volume, "hostPath");
+            String mount = Yaml.str(volume, "mountPath");
+            if (host != null && host.equals(mount)) {
+                mounts.add(NodeRoot.normalize(mount));
+            }
+        }
+        return new Invocation(Component.KUBE_APISERVER, argv("kube-apiserver", defaults, flags, where), List.of(),
+                podFiles("kube-apiserver", mounts, nodeRoot), -1, new Target.Manifest(file, index, Yaml.line(anchor),
+                Yaml.column(anchor), "ClusterConfiguration/kubeadm/" + nodeName, "kube-apiserver", null),
+                List.of(), List.of(), null, null);
+    }
+
+    private static void put(String file, Map<String, String> flags, Map<String, Location> where, String flag, String value,
+                            Node node, String what) {
+        if (value != null && !value.isEmpty()) {
+            flags.put(flag, value);
+            where.put(flag, Yaml.location(file, node, what));
+        }
+    }
+
+    /** Applies {@code extraArgs}: a map (v1beta3) or a list of {@code {name, value}} (v1beta4). */
+    private static void extraArgs(String file, Node extra, String what, Map<String, String> flags,
+                                  Map<String, Location> where) {
+        for (NodeTuple t : Yaml.entries(extra)) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                flags.put(k.getValue(), Yaml.str(t.getValueNode()) == null ? "" : Yaml.str(t.getValueNode()));
+                where.put(k.getValue(), Yaml.location(file, t.getValueNode(), what + "." + k.getValue()));
+            }
+        }
+        for (Node item : Yaml.seq(extra)) {
+            String name = Yaml.str(item, "name");
+            if (name != null) {
+                String value = Yaml.str(item, "value");
+                flags.put(name, value == null ? "" : value);
+                Node valueNode = Yaml.get(item, "value");
+                where.put(name, Yaml.location(file, valueNode != null ? valueNode : item, what + " " + name));
+            }
+        }
+    }
+
+    private static List<Arg> argv(String program, Location at, Map<String, String> flags, Map<String, Location> where) {
+        List<Arg> argv = new ArrayList<>();
+        argv.add(new Arg(program, at));
+        flags.forEach((k, v) -> argv.add(new Arg("--" + k + "=" + v, where.get(k))));
+        return argv;
+    }
+
+    /** Files as a kubeadm static pod sees them: only its hostPath mounts, read under the node root when given. */
+    private static FileView podFiles(String program, List<String> mounts, Path nodeRoot) {
+        return new FileView() {
             @Override
             public Lookup lookup(String path) {
                 String p = NodeRoot.normalize(path.startsWith("/") ? path : "/" + path);
                 if (mounts.stream().noneMatch(m -> p.equals(m) || p.startsWith(m + "/"))) {
                     return new Lookup.Elsewhere("kubeadm mounts only " + String.join(" and ", mounts)
-                            + " from the node into the etcd pod: etcd cannot read " + path, true);
+                            + " from the node into the " + program + " pod: " + program + " cannot read " + path, true);
                 }
                 return nodeRoot == null
                         ? new Lookup.Elsewhere("on the node (kubeadm writes it there); pass --node-root DIR to check"
@@ -147,9 +225,6 @@ final class Kubeadm {
                 return ManifestFileView.nodeAccounts(nodeRoot, path);
             }
         };
-        List<String> warnings = new ArrayList<>();
-        List<EnvVar> env = extraEnvs(file, local, warnings);
-        return new Invocation(Component.ETCD, argv, env, files, -1, target, List.of(), warnings, hint, null);
     }
 
     /** {@code etcd.local.extraEnvs} (v1beta4): variables kubeadm adds to the etcd container. */

@@ -64,10 +64,12 @@ class ManifestCollectorTest {
         return scan(nodeRoot, ManifestCollector.DEFAULT_MAX_FILE_BYTES, Stream.of(files).map(Path::toString).toList(), List.of());
     }
 
+    /** The only etcd invocation (a kubeadm configuration also gives its kube-apiserver). */
     private static Invocation only(ManifestCollector.Output out) {
         assertThat(out.findings()).as("findings").isEmpty();
-        assertThat(out.invocations()).hasSize(1);
-        return out.invocations().get(0);
+        List<Invocation> etcd = out.invocations().stream().filter(i -> i.component() == Component.ETCD).toList();
+        assertThat(etcd).hasSize(1);
+        return etcd.get(0);
     }
 
     private static List<String> argv(Invocation inv) {
@@ -897,7 +899,7 @@ class ManifestCollectorTest {
     }
 
     @Test
-    void externalEtcdIsAFindingAndNoInvocation() throws IOException {
+    void externalEtcdIsAFindingAndOnlyKubeApiserverIsEvaluated() throws IOException {
         String text = """
                 apiVersion: kubeadm.k8s.io/v1beta3
                 kind: ClusterConfiguration
@@ -908,7 +910,12 @@ class ManifestCollectorTest {
                 """;
         Path file = write("external.yaml", text);
         ManifestCollector.Output out = scan(file);
-        assertThat(out.invocations()).isEmpty();
+        assertThat(out.invocations()).singleElement().satisfies(api -> {
+            assertThat(api.component()).isEqualTo(Component.KUBE_APISERVER);
+            assertThat(argv(api)).contains("--etcd-servers=https://10.0.0.50:2379",
+                    "--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt").noneMatch(a -> a.startsWith("--etcd-certfile"));
+            assertThat(api.argv().get(1).location().label()).contains("kubeadm default for kube-apiserver");
+        });
         SourceFinding f = onlyFinding(out, SourceFinding.Kind.EXTERNAL_ETCD);
         assertThat(((Target.Manifest) f.target()).file()).isEqualTo(file.toString());
         assertThat(((Target.Manifest) f.target()).line()).isEqualTo(at(text, "endpoints").line());

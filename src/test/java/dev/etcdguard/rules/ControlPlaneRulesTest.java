@@ -263,6 +263,52 @@ class ControlPlaneRulesTest {
         assertThat(result(shiftLeft, "apiserver-etcd-servers-https").status()).isEqualTo(Status.PASS);
     }
 
+    // ---------------------------------------------------------------- kubeadm
+
+    @Test
+    void kubeadmConfigurationGivesTheKubeApiserverKubeadmWrites() throws IOException {
+        Path node = dir.resolve("kubeadm-node");
+        Path pki = Files.createDirectories(node.resolve("etc/kubernetes/pki/etcd"));
+        Files.copy(cert, pki.resolveSibling("apiserver-etcd-client.crt"));
+        Files.copy(key, pki.resolveSibling("apiserver-etcd-client.key"));
+        Files.setPosixFilePermissions(pki.resolveSibling("apiserver-etcd-client.key"), PosixFilePermissions.fromString("rw-------"));
+        Files.copy(ca, pki.resolve("ca.crt"));
+        Files.copy(encryption, Files.createDirectories(node.resolve("etc/kubernetes/enc")).resolve("config.yaml"));
+        Path kubeadm = Files.writeString(dir.resolve("kubeadm.yaml"), """
+                apiVersion: kubeadm.k8s.io/v1beta4
+                kind: ClusterConfiguration
+                apiServer:
+                  extraArgs:
+                  - {name: encryption-provider-config, value: /etc/kubernetes/enc/config.yaml}
+                  extraVolumes:
+                  - {name: enc, hostPath: /etc/kubernetes/enc, mountPath: /etc/kubernetes/enc, readOnly: true}
+                """);
+        List<Result> results = scanManifests(node, List.of(kubeadm.toString()), List.of());
+        for (String id : APISERVER_RULES) {
+            Result r = result(results, id);
+            assertThat(r.status()).as(id + " " + r.checks()).isEqualTo(Status.PASS);
+            assertThat(((dev.etcdguard.etcd.Target.Manifest) r.target()).container()).isEqualTo("kube-apiserver");
+        }
+        // without the extra arguments: kubeadm sets no encryption at rest
+        Files.writeString(kubeadm, "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n");
+        List<Result> plain = scanManifests(node, List.of(kubeadm.toString()), List.of());
+        assertThat(result(plain, "apiserver-encryption-config").status()).isEqualTo(Status.FAIL);
+        assertThat(result(plain, "apiserver-etcd-client-tls").status()).isEqualTo(Status.PASS);
+        // an external etcd over http, as etcd.external gives it
+        Files.writeString(kubeadm, """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                etcd:
+                  external:
+                    endpoints: [http://10.0.0.50:2379]
+                """);
+        List<Result> external = scanManifests(node, List.of(kubeadm.toString()), List.of());
+        assertThat(check(result(external, "apiserver-etcd-servers-https"), "etcd-servers-https").message())
+                .startsWith("etcd-servers is http://10.0.0.50:2379");
+        assertThat(check(result(external, "apiserver-etcd-client-tls"), "etcd-client-cert-key-set").status())
+                .isEqualTo(Status.FAIL);
+    }
+
     // ---------------------------------------------------------------- etcd pod spec file (1.1.7, 1.1.8)
 
     private static String etcdPod(String name) {
