@@ -343,6 +343,10 @@ public final class TlsProbe {
         if (endpoint.isWildcard()) {
             throw new SocketException(endpoint.host() + " is a wildcard listen address, not one to dial");
         }
+        if (endpoint.host().matches("[0-9.]+") || endpoint.host().contains(":")) {
+            // an address literal: InetAddress parses it without a lookup, so no thread and no wait are needed
+            return new InetSocketAddress(InetAddress.getByName(endpoint.host()), endpoint.port());
+        }
         FutureTask<InetAddress> lookup = new FutureTask<>(() -> InetAddress.getByName(endpoint.host()));
         Thread.ofVirtual().start(lookup);
         try {
