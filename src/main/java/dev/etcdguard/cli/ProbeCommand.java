@@ -54,7 +54,6 @@ final class ProbeCommand implements Callable<Integer> {
             description = "CIS Kubernetes Benchmark version whose numbering the report shows (default: ${DEFAULT-VALUE}).")
     String benchmark;
 
-
     @Override
     public Integer call() throws IOException {
         List<Endpoint> endpoints = new ArrayList<>();

@@ -133,7 +133,6 @@ final class ScanCommand implements Callable<Integer> {
             description = "WARN when a certificate expires within DAYS days (default: ${DEFAULT-VALUE}).")
     int expiryWarnDays;
 
-
     @Override
     public Integer call() throws IOException {
         if (expiryWarnDays < 0 || maxFileSize < 1) {

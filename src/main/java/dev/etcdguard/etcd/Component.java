@@ -19,7 +19,7 @@ public enum Component {
         return program;
     }
 
-    /** The component a program (a path's basename) is, or null. */
+    /** The component a program (a path's basename, or a rule document's {@code scope}) is, or null. */
     public static Component ofProgram(String basename) {
         for (Component c : values()) {
             if (c.program.equals(basename)) {
@@ -27,11 +27,6 @@ public enum Component {
             }
         }
         return null;
-    }
-
-    /** The component a rule document's {@code scope} names, or null. */
-    public static Component ofScope(String scope) {
-        return ofProgram(scope);
     }
 
     /** The setting for a flag name, or null when this component's catalogue does not know it. */

@@ -213,7 +213,6 @@ final class EncryptionConfig {
         return QUOTED.matcher(line).replaceAll(m -> BASE64_CHAR.matcher(m.group()).find() ? "'…'" : m.group());
     }
 
-
     // ---- the configuration -----------------------------------------------------------------------------------------
 
     private static void checkType(Map<String, NodeTuple> top) throws Bad {

@@ -27,8 +27,7 @@ public final class Evaluator {
     public List<Result> evaluate(Invocation invocation) {
         List<String> problems = new ArrayList<>(invocation.problems());
         EffectiveConfig config = ConfigResolver.resolve(invocation, problems);
-        Target target = config.memberName() == null ? invocation.target()
-                : invocation.target().withMember(config.memberName());
+        Target target = invocation.target().withMember(config.memberName());
         Subject subject = new Subject(config, invocation.files(), invocation.runAsUid(), invocation.podSpecFile(),
                 options);
         List<Result> results = new ArrayList<>();

@@ -1,22 +1,22 @@
 package dev.etcdguard.rules;
 
+import dev.etcdguard.etcd.Component;
+import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.rules.RuleDocument.CheckSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import dev.etcdguard.etcd.Component;
-import dev.etcdguard.etcd.IoErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -147,7 +147,7 @@ public final class RuleLoader {
         }
         String id = required(name, front, "id");
         String scope = String.valueOf(front.getOrDefault("scope", "etcd"));
-        Component component = Component.ofScope(scope);
+        Component component = Component.ofProgram(scope);
         if (component == null) {
             throw new IllegalArgumentException(name + ": scope must be etcd or kube-apiserver, not '" + scope + "'");
         }

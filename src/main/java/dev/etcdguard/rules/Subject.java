@@ -1,16 +1,14 @@
 package dev.etcdguard.rules;
 
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.EffectiveConfig;
 import dev.etcdguard.etcd.FileView;
-import dev.etcdguard.etcd.Component;
 import dev.etcdguard.probe.Endpoint;
 import dev.etcdguard.probe.ProbeResult;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,19 +45,18 @@ final class Subject {
     List<ProbeResult> probes() {
         if (probes == null) {
             Map<String, ProbeResult> byAddress = options.probes() == null ? Map.of() : options.probes();
-            Set<String> seen = new LinkedHashSet<>();
-            List<ProbeResult> found = new ArrayList<>();
+            Map<String, ProbeResult> found = new LinkedHashMap<>();
             for (String url : config.component() == Component.ETCD ? config.peerUrls() : List.<String>of()) {
                 try {
-                    ProbeResult p = byAddress.get(Endpoint.parse(url).address());
-                    if (p != null && seen.add(p.endpoint().address())) {
-                        found.add(p);
+                    String address = Endpoint.parse(url).address();
+                    if (byAddress.containsKey(address)) {
+                        found.putIfAbsent(address, byAddress.get(address));
                     }
                 } catch (IllegalArgumentException e) {
                     // not a probeable URL (a unix socket, a typo): the configuration checks say so
                 }
             }
-            probes = List.copyOf(found);
+            probes = List.copyOf(found.values());
         }
         return probes;
     }
