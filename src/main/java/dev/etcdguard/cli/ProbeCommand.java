@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
-            "Ask etcd peer endpoints on the wire whether peer traffic is encrypted: for each URL, a TCP connect, a TLS "
-                + "handshake (protocol, cipher suite, the certificate chain served: SHA-256, subject, SANs, EKU, expiry; "
+            "Ask etcd peer endpoints on the wire whether peer traffic is encrypted and authenticated.",
+            "",
+            "For each URL: a TCP connect, a TLS handshake (protocol, cipher suite, the certificate chain served: SHA-256, subject, SANs, EKU, expiry; "
                 + "whether a client certificate is requested and required), handshakes offering only TLS 1.0/1.1 and only "
                 + "weak cipher suites, and a plaintext HTTP/1.1 GET /version on the same port. Results are the wire checks "
                 + "of rules 2.4 and 2.5: a port that answers plaintext, or accepts TLS 1.0/1.1, FAILs.",
