@@ -1,5 +1,6 @@
 package dev.etcdguard.probe;
 
+import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.pki.CertificateFacts;
 import dev.etcdguard.pki.CertificatesRead;
 import dev.etcdguard.pki.Pem;
@@ -80,7 +81,7 @@ final class TlsConnection implements AutoCloseable {
             try {
                 return Files.readAllBytes(file);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + file + ": " + Wire.reason(e), e);
+                throw new IllegalArgumentException("cannot read " + file + ": " + IoErrors.reason(e), e);
             }
         }
 

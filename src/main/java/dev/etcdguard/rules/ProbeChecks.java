@@ -49,7 +49,8 @@ final class ProbeChecks {
             return Outcome.of(spec, worst, String.join("; ", problems), evidence);
         }
         if (pass.isEmpty()) {
-            return Outcome.notEvaluated(spec, "not evaluated: no peer endpoint spoke TLS", evidence);
+            return Outcome.notEvaluated(spec, "not evaluated: no probed peer endpoint answered (see wire-tls-spoken)",
+                    evidence);
         }
         return Outcome.pass(spec, String.join("; ", pass), evidence);
     }
