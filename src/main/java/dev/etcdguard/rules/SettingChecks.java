@@ -119,7 +119,8 @@ final class SettingChecks {
                 evidence.add(new Evidence.Setting(ca));
                 return Outcome.fail(spec, auth.name() + (auth.isDefault() ? " is not set" : " is " + auth.value())
                         + ": etcd still requires client certificates on its https listeners because " + ca.name()
-                        + " is set (--probe shows it on the wire), but the benchmark asks for " + auth.name() + "=true",
+                        + " is set" + (p == TlsProfile.PEER ? " (--probe shows it on the wire)" : "")
+                        + ", but the benchmark asks for " + auth.name() + "=true",
                         evidence);
             }
             return Outcome.fail(spec, auth.name() + (auth.isDefault() ? " is not set (etcd's default is false)"

@@ -70,7 +70,13 @@ class EtcdPackTest {
         MemberFixture m = member().flag("client-cert-auth", null);
         CheckResult off = check(m.evaluate("etcd-client-cert-auth"), "client-cert-auth-enforced");
         assertThat(off.status()).isEqualTo(Status.FAIL);
-        assertThat(off.message()).contains("client-cert-auth is not set");
+        assertThat(off.message()).contains("client-cert-auth is not set")
+                .contains("etcd still requires client certificates on its https listeners because trusted-ca-file is set")
+                .doesNotContain("--probe"); // the probe asks peer ports only
+        m.flag("trusted-ca-file", null);
+        assertThat(check(m.evaluate("etcd-client-cert-auth"), "client-cert-auth-enforced").message())
+                .contains("anyone who reaches the port is accepted");
+        m.flag("trusted-ca-file", m.caFile.toString());
         m.flag("client-cert-auth", "true").flag("listen-client-urls", "https://127.0.0.1:12379,http://127.0.0.1:22379");
         CheckResult http = check(m.evaluate("etcd-client-cert-auth"), "client-cert-auth-enforced");
         assertThat(http.status()).isEqualTo(Status.FAIL);
