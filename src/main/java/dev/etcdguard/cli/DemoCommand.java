@@ -1,7 +1,7 @@
 package dev.etcdguard.cli;
 
 import dev.etcdguard.collect.ProcCollector;
-import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.probe.ProbeOptions;
 import dev.etcdguard.probe.ProbeResult;
 import dev.etcdguard.probe.ProbeTargets;
@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
                 cluster.members().forEach(m -> pids.add(m.pid()));
                 out.println("    started members " + cluster.members().stream()
                         .map(m -> m.name() + " (pid " + m.pid() + ", peer " + m.peerUrl() + ")").toList());
-                List<Invocation> invocations = new ProcCollector(Path.of("/proc")).collect(pids);
+                List<ResolvedInvocation> invocations = ResolvedInvocation.all(new ProcCollector(Path.of("/proc")).collect(pids));
                 // and ask their peer ports on the wire, as 'scan --probe' does
                 Map<String, ProbeResult> wire = new LinkedHashMap<>();
                 TlsProbe.probeAll(ProbeTargets.of(invocations).endpoints(), ProbeOptions.defaults())

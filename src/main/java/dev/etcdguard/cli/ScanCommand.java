@@ -4,9 +4,10 @@ import dev.etcdguard.collect.ClusterCa;
 import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
 import dev.etcdguard.collect.StaticPodFiles;
-import dev.etcdguard.etcd.ConfigResolver;
+import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.probe.ProbeOptions;
 import dev.etcdguard.probe.ProbeResult;
@@ -140,11 +141,11 @@ final class ScanCommand implements Callable<Integer> {
         }
         List<RuleDocument> rules = RuleLoader.load(rulesDir, benchmark);
         boolean hostMode = paths.isEmpty() && (host || staticPodDirs.isEmpty());
-        List<Invocation> invocations;
+        List<ResolvedInvocation> invocations;
         List<SourceFinding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (hostMode) {
-            invocations = hostInvocations();
+            invocations = ResolvedInvocation.all(hostInvocations());
             List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs
                     : Files.isDirectory(KUBELET_STATIC_PODS) ? List.of(KUBELET_STATIC_PODS) : List.of();
             if (!dirs.isEmpty()) {
@@ -152,7 +153,7 @@ final class ScanCommand implements Callable<Integer> {
                         .collect(List.of(), dirs);
                 staticPods.findings().stream().filter(f -> f.kind() == SourceFinding.Kind.DUPLICATE_STATIC_POD)
                         .forEach(findings::add);
-                invocations = StaticPodFiles.link(invocations, staticPods.invocations());
+                invocations = StaticPodFiles.link(invocations, ResolvedInvocation.all(staticPods.invocations()));
             }
             if (invocations.isEmpty()) {
                 notes.add(pids.isEmpty()
@@ -166,7 +167,10 @@ final class ScanCommand implements Callable<Integer> {
                 out = new ManifestCollector(new ManifestCollector.Options(nodeRoot, maxFileSize)).withProgress(progress)
                         .collect(paths, staticPodDirs);
             }
-            invocations = assumeCluster ? assumeCluster(out.invocations(), notes) : out.invocations();
+            invocations = ResolvedInvocation.all(out.invocations());
+            if (assumeCluster) {
+                invocations = assumeCluster(invocations, notes);
+            }
             findings.addAll(out.findings());
             if (invocations.isEmpty()) {
                 notes.add("no etcd or kube-apiserver container found in " + out.documents() + " document(s) of " + out.files() + " file(s)");
@@ -178,7 +182,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         Evaluator evaluator = new Evaluator(rules, options);
         List<Result> results = new ArrayList<>();
-        for (Invocation invocation : invocations) {
+        for (ResolvedInvocation invocation : invocations) {
             results.addAll(evaluator.evaluate(invocation));
         }
         findings.forEach(f -> results.addAll(SourceFindings.toResults(f, rules)));
@@ -187,7 +191,7 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     /** Probes the members' peer endpoints; what it skipped and how long it took go to the notes. */
-    private Map<String, ProbeResult> probe(List<Invocation> invocations, List<String> notes) {
+    private Map<String, ProbeResult> probe(List<ResolvedInvocation> invocations, List<String> notes) {
         ProbeOptions opts = probeOptions.options();
         ProbeTargets targets = ProbeTargets.of(invocations);
         long start = System.nanoTime();
@@ -201,7 +205,7 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     /** The cluster CA given, else kube-apiserver's --client-ca-file, else kubeadm's where this scan can see the node's files. */
-    private Path kubernetesCa(boolean hostMode, List<Invocation> invocations) {
+    private Path kubernetesCa(boolean hostMode, List<ResolvedInvocation> invocations) {
         if (kubernetesCa != null) {
             return kubernetesCa;
         }
@@ -223,14 +227,14 @@ final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    /** Marks single-member configurations as cluster members, and notes which ones that changed. */
-    private static List<Invocation> assumeCluster(List<Invocation> invocations, List<String> notes) {
-        List<Invocation> out = new ArrayList<>();
+    /** Marks single-member etcd configurations as cluster members, and notes which ones that changed. */
+    private static List<ResolvedInvocation> assumeCluster(List<ResolvedInvocation> invocations, List<String> notes) {
+        List<ResolvedInvocation> out = new ArrayList<>();
         List<String> changed = new ArrayList<>();
-        for (Invocation inv : invocations) {
-            if (inv.clusterHint() == null
-                    && Evaluator.provablyAlone(ConfigResolver.resolve(inv, new ArrayList<>()))) {
-                changed.add(ScanReport.describe(inv.target()));
+        for (ResolvedInvocation inv : invocations) {
+            if (inv.component() == Component.ETCD && inv.invocation().clusterHint() == null
+                    && Evaluator.provablyAlone(inv.config())) {
+                changed.add(ScanReport.describe(inv.invocation().target()));
                 out.add(inv.withClusterHint("--assume-cluster"));
             } else {
                 out.add(inv);

@@ -1,7 +1,6 @@
 package dev.etcdguard.collect;
 
-import dev.etcdguard.etcd.ConfigResolver;
-import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,20 +17,15 @@ public final class StaticPodFiles {
      * The processes, each with its static-pod file when exactly one of {@code staticPods} (invocations read
      * from a static-pod directory) runs the same program under the same member name.
      */
-    public static List<Invocation> link(List<Invocation> processes, List<Invocation> staticPods) {
-        List<Invocation> out = new ArrayList<>();
-        for (Invocation process : processes) {
-            String member = memberName(process);
-            List<Invocation> matches = staticPods.stream()
-                    .filter(pod -> pod.podSpecFile() != null && pod.component() == process.component()
-                            && Objects.equals(memberName(pod), member))
+    public static List<ResolvedInvocation> link(List<ResolvedInvocation> processes, List<ResolvedInvocation> staticPods) {
+        List<ResolvedInvocation> out = new ArrayList<>();
+        for (ResolvedInvocation process : processes) {
+            List<ResolvedInvocation> matches = staticPods.stream()
+                    .filter(pod -> pod.invocation().podSpecFile() != null && pod.component() == process.component()
+                            && Objects.equals(pod.config().memberName(), process.config().memberName()))
                     .toList();
-            out.add(matches.size() == 1 ? process.withPodSpecFile(matches.get(0).podSpecFile()) : process);
+            out.add(matches.size() == 1 ? process.withPodSpecFile(matches.get(0).invocation().podSpecFile()) : process);
         }
         return out;
-    }
-
-    private static String memberName(Invocation invocation) {
-        return ConfigResolver.resolve(invocation, new ArrayList<>()).memberName();
     }
 }

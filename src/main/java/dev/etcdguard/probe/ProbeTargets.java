@@ -1,8 +1,7 @@
 package dev.etcdguard.probe;
 
 import dev.etcdguard.etcd.Component;
-import dev.etcdguard.etcd.ConfigResolver;
-import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.Target;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -21,14 +20,14 @@ import java.util.Map;
  */
 public record ProbeTargets(List<Endpoint> endpoints, List<String> skipped) {
 
-    public static ProbeTargets of(List<Invocation> invocations) {
+    public static ProbeTargets of(List<ResolvedInvocation> invocations) {
         Map<String, Endpoint> byAddress = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
-        for (Invocation inv : invocations) {
+        for (ResolvedInvocation inv : invocations) {
             if (inv.component() != Component.ETCD) {
                 continue;
             }
-            for (String url : ConfigResolver.resolve(inv, new ArrayList<>()).peerUrls()) {
+            for (String url : inv.config().peerUrls()) {
                 Endpoint e;
                 try {
                     e = Endpoint.parse(url);
@@ -39,7 +38,7 @@ public record ProbeTargets(List<Endpoint> endpoints, List<String> skipped) {
                 if (e.isWildcard()) {
                     continue; // the advertised URLs name the addresses peers dial
                 }
-                if (inv.target() instanceof Target.Manifest && isLoopback(e.host())) {
+                if (inv.invocation().target() instanceof Target.Manifest && isLoopback(e.host())) {
                     skipped.add(url + " (a manifest's loopback address is the pod's own, not this machine's)");
                     continue;
                 }

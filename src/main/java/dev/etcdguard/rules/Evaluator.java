@@ -1,8 +1,8 @@
 package dev.etcdguard.rules;
 
-import dev.etcdguard.etcd.ConfigResolver;
 import dev.etcdguard.etcd.EffectiveConfig;
 import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.probe.ProbeResult;
 import dev.etcdguard.rules.RuleDocument.CheckSpec;
@@ -25,8 +25,13 @@ public final class Evaluator {
     }
 
     public List<Result> evaluate(Invocation invocation) {
-        List<String> problems = new ArrayList<>(invocation.problems());
-        EffectiveConfig config = ConfigResolver.resolve(invocation, problems);
+        return evaluate(ResolvedInvocation.of(invocation));
+    }
+
+    public List<Result> evaluate(ResolvedInvocation resolved) {
+        Invocation invocation = resolved.invocation();
+        List<String> problems = resolved.problems();
+        EffectiveConfig config = resolved.config();
         Target target = invocation.target().withMember(config.memberName());
         Subject subject = new Subject(config, invocation.files(), invocation.runAsUid(), invocation.podSpecFile(),
                 options);

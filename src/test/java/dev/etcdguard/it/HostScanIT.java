@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
 import dev.etcdguard.collect.StaticPodFiles;
-import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.pki.LeafSpec;
 import dev.etcdguard.rules.CheckResult;
@@ -197,11 +197,11 @@ class HostScanIT {
                         command: [etcd, --name=%s]
                     """.formatted(member.name()));
             java.nio.file.Files.setPosixFilePermissions(pod, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            List<Invocation> staticPods = new ManifestCollector(new ManifestCollector.Options(null,
-                    ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(), List.of(manifests)).invocations();
-            List<Invocation> processes = StaticPodFiles.link(
-                    new ProcCollector(Path.of("/proc")).collect(Set.of(member.pid())), staticPods);
-            assertThat(processes).singleElement().satisfies(p -> assertThat(p.podSpecFile()).isEqualTo(pod));
+            List<ResolvedInvocation> staticPods = ResolvedInvocation.all(new ManifestCollector(new ManifestCollector.Options(
+                    null, ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(), List.of(manifests)).invocations());
+            List<ResolvedInvocation> processes = StaticPodFiles.link(ResolvedInvocation.all(
+                    new ProcCollector(Path.of("/proc")).collect(Set.of(member.pid()))), staticPods);
+            assertThat(processes).singleElement().satisfies(p -> assertThat(p.invocation().podSpecFile()).isEqualTo(pod));
             List<Result> results = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults()).evaluate(processes.get(0));
             Result mode = results.stream().filter(r -> r.rule().id().equals("etcd-pod-spec-permissions")).findFirst().orElseThrow();
             assertThat(mode.status()).isEqualTo(Status.FAIL);

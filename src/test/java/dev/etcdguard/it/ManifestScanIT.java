@@ -111,6 +111,12 @@ class ManifestScanIT {
         assertThat(plain.exitCode()).as("2.1 and 2.2 still fail: no client TLS").isEqualTo(1);
         assertThat(plain.stdout()).contains("[N/A] 2.4", "[N/A] 2.5", "[N/A] 2.6", "[FAIL] 2.1")
                 .doesNotContain("--assume-cluster evaluated");
+        // a kube-apiserver beside it has no cluster membership to assume
+        Path api = Files.writeString(dir.resolve("api.yaml"), "kind: Pod\nmetadata: {name: kube-apiserver}\n"
+                + "spec: {containers: [{name: api, command: [kube-apiserver, --etcd-servers=https://127.0.0.1:2379]}]}\n");
+        Launcher.Run both = Launcher.run(Map.of(), "scan", single.toString(), api.toString(), "--assume-cluster", "--no-color");
+        assertThat(both.exitCode()).as(both.stderr()).isEqualTo(1);
+        assertThat(both.stdout()).contains("--assume-cluster evaluated 1 single-member configuration(s)", "[PASS] EG-2");
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.etcdguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdguard.collect.ProcCollector;
-import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.probe.Endpoint;
 import dev.etcdguard.probe.ProbeOptions;
 import dev.etcdguard.probe.ProbeResult;
@@ -58,7 +58,7 @@ class ProbeIT {
     private static Map<String, List<Result>> scanWithProbe(LocalCluster cluster) throws IOException {
         Set<Long> pids = new HashSet<>();
         cluster.members().forEach(m -> pids.add(m.pid()));
-        List<Invocation> invocations = new ProcCollector(Path.of("/proc")).collect(pids);
+        List<ResolvedInvocation> invocations = ResolvedInvocation.all(new ProcCollector(Path.of("/proc")).collect(pids));
         ProbeTargets targets = ProbeTargets.of(invocations);
         assertThat(targets.endpoints()).extracting(Endpoint::url)
                 .containsExactlyInAnyOrderElementsOf(cluster.members().stream().map(LocalCluster.Member::peerUrl).toList());
@@ -66,7 +66,7 @@ class ProbeIT {
         TlsProbe.probeAll(targets.endpoints(), OPTIONS).forEach(p -> byAddress.put(p.endpoint().address(), p));
         Evaluator evaluator = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults().withProbes(byAddress));
         Map<String, List<Result>> byRule = new LinkedHashMap<>();
-        for (Invocation inv : invocations) {
+        for (ResolvedInvocation inv : invocations) {
             for (Result r : evaluator.evaluate(inv)) {
                 byRule.computeIfAbsent(r.rule().id(), k -> new ArrayList<>()).add(r);
             }

@@ -8,6 +8,7 @@ import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
 import dev.etcdguard.collect.StaticPodFiles;
 import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.pki.KeyFormat;
 import dev.etcdguard.pki.LeafSpec;
 import dev.etcdguard.sandbox.FakeProcfs;
@@ -353,17 +354,18 @@ class ControlPlaneRulesTest {
         Path manifests = Files.createDirectories(dir.resolve("static"));
         Path pod = Files.writeString(manifests.resolve("etcd.yaml"), etcdPod("m1"));
         Files.setPosixFilePermissions(pod, PosixFilePermissions.fromString("rw-rw-rw-"));
-        List<Invocation> staticPods = new ManifestCollector(new ManifestCollector.Options(null,
-                ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(), List.of(manifests)).invocations();
+        List<ResolvedInvocation> staticPods = ResolvedInvocation.all(new ManifestCollector(new ManifestCollector.Options(
+                null, ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(), List.of(manifests)).invocations());
         MemberFixture m1 = MemberFixture.tlsMember(Files.createDirectories(dir.resolve("m1")));
-        Invocation linked = StaticPodFiles.link(List.of(m1.invocation()), staticPods).get(0);
-        assertThat(linked.podSpecFile()).isEqualTo(pod);
+        ResolvedInvocation linked = StaticPodFiles.link(List.of(ResolvedInvocation.of(m1.invocation())), staticPods).get(0);
+        assertThat(linked.invocation().podSpecFile()).isEqualTo(pod);
         List<Result> results = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults()).evaluate(linked);
         assertThat(result(results, "etcd-pod-spec-permissions").status()).isEqualTo(Status.FAIL);
         assertThat(result(results, "etcd-pod-spec-ownership").status()).isEqualTo(Status.PASS);
 
-        Invocation other = StaticPodFiles.link(List.of(m1.flag("name", "m2").invocation()), staticPods).get(0);
-        assertThat(other.podSpecFile()).isNull();
+        ResolvedInvocation other = StaticPodFiles.link(List.of(ResolvedInvocation.of(m1.flag("name", "m2").invocation())),
+                staticPods).get(0);
+        assertThat(other.invocation().podSpecFile()).isNull();
         Result none = result(new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults()).evaluate(other),
                 "etcd-pod-spec-permissions");
         assertThat(none.status()).isEqualTo(Status.NOT_APPLICABLE);
@@ -377,11 +379,11 @@ class ControlPlaneRulesTest {
         List<String> argv = argv();
         argv.add("--client-ca-file=" + ca); // the cluster CA is etcd's CA: 2.7 must fail
         Invocation api = apiServer(argv);
-        assertThat(ClusterCa.fromApiServer(List.of(api))).isPresent();
+        assertThat(ClusterCa.fromApiServer(List.of(ResolvedInvocation.of(api)))).isPresent();
         MemberFixture etcd = MemberFixture.tlsMember(Files.createDirectories(dir.resolve("etcd"))).withClientTls();
-        Path clusterCa = ClusterCa.fromApiServer(List.of(etcd.invocation(), api)).orElseThrow();
+        Path clusterCa = ClusterCa.fromApiServer(ResolvedInvocation.all(List.of(etcd.invocation(), api))).orElseThrow();
         Result shared = etcd.evaluate(new EvaluationOptions(Instant.now(), 30, clusterCa), "etcd-unique-ca");
         assertThat(shared.status()).isEqualTo(Status.FAIL);
-        assertThat(ClusterCa.fromApiServer(List.of(apiServer(argv())))).isEmpty();
+        assertThat(ClusterCa.fromApiServer(List.of(ResolvedInvocation.of(apiServer(argv()))))).isEmpty();
     }
 }
