@@ -47,8 +47,10 @@ public final class PflagParser {
                 } else if (s.equals("-h")) {
                     issues.add(ConfigIssue.fatal(null, "-h prints the usage and exits", arg.location()));
                 } else if (!s.matches("-v=?\\d+")) {
-                    issues.add(ConfigIssue.fatal(null, "'" + s + "': pflag reads a single dash as shorthand flags, and "
-                            + "kube-apiserver refuses it (write -" + s + ")", arg.location()));
+                    String meant = s.substring(1, s.contains("=") ? s.indexOf('=') : s.length()).replace('_', '-');
+                    issues.add(ConfigIssue.fatal(ApiServerSettings.byFlag(meant) == null ? null : meant, "'" + s
+                            + "': pflag reads a single dash as shorthand flags, and kube-apiserver refuses it (write -"
+                            + s + ")", arg.location()));
                 }
                 continue;
             }

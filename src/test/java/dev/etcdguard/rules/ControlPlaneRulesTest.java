@@ -209,6 +209,12 @@ class ControlPlaneRulesTest {
     void singleDashFlagsStopKubeApiserverAndAreNotTakenAsSet() throws IOException {
         Result r = evaluate("apiserver-etcd-ca", "--etcd-cafile=", "-etcd-cafile=" + ca);
         assertThat(check(r, "etcd-cafile-set").status()).isEqualTo(Status.FAIL);
+        assertThat(check(r, "etcd-cafile-set").evidence()).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+                Evidence.Issue.class, i -> assertThat(i.issue().message()).contains("write --etcd-cafile=")));
+        Result refused = evaluate("apiserver-etcd-client-tls", "-etcd-cafile=" + ca);
+        assertThat(check(refused, "config-consistent").status()).isEqualTo(Status.WARN);
+        assertThat(check(refused, "config-consistent").message()).startsWith("kube-apiserver refuses to start with this"
+                + " configuration: '-etcd-cafile=");
     }
 
     // ---------------------------------------------------------------- manifests
