@@ -2,7 +2,6 @@ package dev.etcdguard.cli;
 
 import dev.etcdguard.probe.Endpoint;
 import dev.etcdguard.probe.ProbeResult;
-import dev.etcdguard.probe.TlsProbe;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.rules.EvaluationOptions;
 import dev.etcdguard.rules.Evaluator;
@@ -11,9 +10,7 @@ import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,14 +58,10 @@ final class ProbeCommand implements Callable<Integer> {
         for (String url : urls) {
             endpoints.add(Endpoint.parse(url));
         }
-        long start = System.nanoTime();
-        Map<String, ProbeResult> byAddress = new LinkedHashMap<>();
-        List<ProbeResult> probes = TlsProbe.probeAll(endpoints, probeOptions.options());
-        probes.forEach(p -> byAddress.putIfAbsent(p.endpoint().address(), p));
-        List<String> notes = List.of("probed " + probes.size() + " endpoint(s) in " + (System.nanoTime() - start) / 1_000_000
-                + " ms");
+        List<String> notes = new ArrayList<>();
+        List<ProbeResult> probes = probeOptions.probe(endpoints, "endpoint(s)", notes);
         Evaluator evaluator = new Evaluator(RuleLoader.load(null, benchmark),
-                EvaluationOptions.defaults().withProbes(byAddress));
+                EvaluationOptions.defaults().withProbes(ProbeOptionsMixin.byAddress(probes)));
         List<Result> results = new ArrayList<>();
         probes.forEach(p -> results.addAll(evaluator.evaluate(p)));
         ScanReport report = new ScanReport(results, notes);

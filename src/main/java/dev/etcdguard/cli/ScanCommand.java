@@ -9,10 +9,8 @@ import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.SourceFinding;
-import dev.etcdguard.probe.ProbeOptions;
 import dev.etcdguard.probe.ProbeResult;
 import dev.etcdguard.probe.ProbeTargets;
-import dev.etcdguard.probe.TlsProbe;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.rules.EvaluationOptions;
 import dev.etcdguard.rules.Evaluator;
@@ -26,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -192,14 +189,9 @@ final class ScanCommand implements Callable<Integer> {
 
     /** Probes the members' peer endpoints; what it skipped and how long it took go to the notes. */
     private Map<String, ProbeResult> probe(List<ResolvedInvocation> invocations, List<String> notes) {
-        ProbeOptions opts = probeOptions.options();
         ProbeTargets targets = ProbeTargets.of(invocations);
-        long start = System.nanoTime();
-        Map<String, ProbeResult> byAddress = new LinkedHashMap<>();
-        for (ProbeResult r : TlsProbe.probeAll(targets.endpoints(), opts)) {
-            byAddress.put(r.endpoint().address(), r);
-        }
-        notes.add("probed " + byAddress.size() + " peer endpoint(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        Map<String, ProbeResult> byAddress = ProbeOptionsMixin.byAddress(
+                probeOptions.probe(targets.endpoints(), "peer endpoint(s)", notes));
         targets.skipped().forEach(s -> notes.add("not probed: " + s));
         return byAddress;
     }
