@@ -59,7 +59,7 @@ final class Containers {
                         etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
                         new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
                         runAsUser(container, pod.spec()), target, List.of(), warnings, etcd ? pod.clusterHint() : null,
-                        null));
+                        null, null));
             }
         }
         return out;

@@ -120,7 +120,7 @@ final class Kubeadm {
         FileView files = podFiles("etcd", mounts, nodeRoot);
         List<String> warnings = new ArrayList<>();
         List<EnvVar> env = extraEnvs(file, local, warnings);
-        return new Invocation(Component.ETCD, argv, env, files, -1, target, List.of(), warnings, hint, null);
+        return new Invocation(Component.ETCD, argv, env, files, -1, target, List.of(), warnings, hint, null, null);
     }
 
     /**
@@ -166,7 +166,7 @@ final class Kubeadm {
         return new Invocation(Component.KUBE_APISERVER, argv("kube-apiserver", defaults, flags, where), List.of(),
                 podFiles("kube-apiserver", mounts, nodeRoot), -1, new Target.Manifest(file, index, Yaml.line(anchor),
                 Yaml.column(anchor), "ClusterConfiguration/kubeadm/" + nodeName, "kube-apiserver", null),
-                List.of(), List.of(), null, null);
+                List.of(), List.of(), null, null, null);
     }
 
     private static void put(String file, Map<String, String> flags, Map<String, Location> where, String flag, String value,

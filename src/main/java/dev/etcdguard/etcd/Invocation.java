@@ -20,10 +20,12 @@ import java.util.List;
  *                    does not say so (e.g. {@code replicas: 3}), or null
  * @param podSpecFile the kubelet static-pod file on this machine that runs it, or null when there is none or
  *                    it is not known (a manifest outside a static-pod directory)
+ * @param version  the program's version as the source shows it (an image tag such as {@code 3.5.9}), or null when
+ *                 unknown
  */
 public record Invocation(Component component, List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid, Target target,
                          List<String> problems, List<String> warnings, String clusterHint,
-                         Path podSpecFile) {
+                         Path podSpecFile, String version) {
 
     public Invocation {
         argv = List.copyOf(argv);
@@ -35,15 +37,24 @@ public record Invocation(Component component, List<Arg> argv, List<EnvVar> env, 
     /** A running process: no warnings, no cluster hint, no static-pod file known yet. */
     public Invocation(Component component, List<Arg> argv, List<EnvVar> env, FileView files, int runAsUid,
                       Target target, List<String> problems) {
-        this(component, argv, env, files, runAsUid, target, problems, List.of(), null, null);
+        this(component, argv, env, files, runAsUid, target, problems, List.of(), null, null, null);
     }
 
     public Invocation withClusterHint(String hint) {
-        return new Invocation(component, argv, env, files, runAsUid, target, problems, warnings, hint, podSpecFile);
+        return new Invocation(component, argv, env, files, runAsUid, target, problems, warnings, hint, podSpecFile, version);
     }
 
     public Invocation withPodSpecFile(Path file) {
-        return new Invocation(component, argv, env, files, runAsUid, target, problems, warnings, clusterHint, file);
+        return new Invocation(component, argv, env, files, runAsUid, target, problems, warnings, clusterHint, file, version);
+    }
+
+    public Invocation withVersion(String v) {
+        return new Invocation(component, argv, env, files, runAsUid, target, problems, warnings, clusterHint, podSpecFile, v);
+    }
+
+    /** True when this is a running process (it started, so its etcd accepted its configuration). */
+    public boolean running() {
+        return target instanceof Target.Process;
     }
 
     /** One command-line element. */
