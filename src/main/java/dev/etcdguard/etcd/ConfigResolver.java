@@ -22,7 +22,8 @@ public final class ConfigResolver {
     private ConfigResolver() {}
 
     /**
-     * Resolves the configuration. Evidence that cannot be read (an unreadable config file) is added to
+     * Resolves the configuration, as the etcd version the invocation shows ({@link Invocation#version()}) reads it;
+     * with the version unknown, as any supported version (3.4, 3.5, 3.6) may. Evidence that cannot be read (an unreadable config file) is added to
      * {@code problems}; the returned configuration is then incomplete.
      */
     public static EffectiveConfig resolve(Invocation invocation, List<String> problems) {
@@ -34,7 +35,8 @@ public final class ConfigResolver {
             return new EffectiveConfig(Component.KUBE_APISERVER, EffectiveConfig.Mode.FLAGS_AND_ENV, null, values,
                     flags.issues());
         }
-        GoFlagParser.Result flags = GoFlagParser.parse(invocation.argv());
+        String version = invocation.version();
+        GoFlagParser.Result flags = GoFlagParser.parse(invocation.argv(), version);
         List<ConfigIssue> issues = new ArrayList<>(flags.issues());
         Map<String, EnvVar> env = etcdEnv(invocation.env());
 
@@ -59,8 +61,18 @@ public final class ConfigResolver {
         for (EnvVar var : env.values()) {
             String flag = flagOf(var.name());
             Setting setting = EtcdSettings.byFlag(flag);
-            if (setting == null || !setting.envVar().equals(var.name())) {
+            if (setting == null || !setting.isFlag() || !setting.envVar().equals(var.name())) {
                 issues.add(ConfigIssue.ignored(null, "unrecognized environment variable " + var.name(), var.location()));
+                continue;
+            }
+            if (!setting.existsIn(version)) {
+                issues.add(ConfigIssue.ignored(flag, "unrecognized environment variable " + var.name() + ": --" + flag
+                        + " exists in etcd " + setting.flagVersions().describe() + ", not in " + version, var.location()));
+                continue;
+            }
+            if (setting.kind() == Setting.Kind.IGNORED) {
+                issues.add(ConfigIssue.ignored(flag, var.name() + " is ignored: etcd no longer supports -" + flag,
+                        var.location()));
                 continue;
             }
             if (values.containsKey(flag)) {
@@ -125,7 +137,8 @@ public final class ConfigResolver {
             }
         }
         try {
-            ConfigFileReader.Parsed parsed = ConfigFileReader.parse(name, new String(bytes, StandardCharsets.UTF_8), origin);
+            ConfigFileReader.Parsed parsed = ConfigFileReader.parse(name, new String(bytes, StandardCharsets.UTF_8), origin,
+                    invocation.version());
             values.putAll(parsed.values());
             issues.addAll(parsed.issues());
         } catch (IllegalArgumentException e) {

@@ -22,8 +22,17 @@ public final class GoFlagParser {
 
     private GoFlagParser() {}
 
-    /** Parses {@code argv}, skipping argv[0] (the program). */
+    /** Parses {@code argv}, skipping argv[0] (the program), for an etcd of unknown version. */
     public static Result parse(List<Arg> argv) {
+        return parse(argv, null);
+    }
+
+    /**
+     * Parses {@code argv}, skipping argv[0] (the program), as etcd {@code version} does (as a source shows it,
+     * e.g. {@code 3.5.9} or {@code v3.6.0}; null when unknown). With the version unknown a flag is unknown only
+     * when no supported etcd version (3.4, 3.5, 3.6) defines it.
+     */
+    public static Result parse(List<Arg> argv, String version) {
         Map<String, Occurrence> flags = new LinkedHashMap<>();
         List<ConfigIssue> issues = new ArrayList<>();
         int i = 1;
@@ -57,17 +66,31 @@ public final class GoFlagParser {
                 name = name.substring(0, eq);
             }
             Setting setting = EtcdSettings.byFlag(name);
-            if (setting == null) {
+            if (setting == null || !setting.isFlag()) {
                 if (name.equals("h") || name.equals("help")) {
                     issues.add(ConfigIssue.fatal(null, "-" + name + " prints the usage and exits", arg.location()));
                     break;
                 }
                 issues.add(ConfigIssue.fatal(null, "flag provided but not defined: -" + name
-                        + " (unknown to etcd 3.4/3.5)", arg.location()));
+                        + " (unknown to etcd 3.4, 3.5 and 3.6)", arg.location()));
                 // Keep going as well as we can: a following non-flag word is most likely its value.
                 if (value == null && i < argv.size() && !argv.get(i).value().startsWith("-")) {
                     i++;
                 }
+                continue;
+            }
+            if (!setting.existsIn(version)) {
+                issues.add(ConfigIssue.fatal(name, "flag provided but not defined: -" + name + " (--" + name
+                        + " exists in etcd " + setting.flagVersions().describe() + ", not in " + version + ")",
+                        arg.location()));
+                if (value == null && !setting.isBool() && i < argv.size()) {
+                    i++;
+                }
+                continue;
+            }
+            if (setting.kind() == Setting.Kind.IGNORED) {
+                issues.add(ConfigIssue.ignored(name, s + ": etcd no longer supports -" + name + " and ignores it",
+                        arg.location()));
                 continue;
             }
             if (setting.isBool()) {
