@@ -197,4 +197,38 @@ class ConfigResolverTest {
         assertThat(c.initialClusterNames()).containsExactly("a", "b");
         assertThat(c.ownInitialClusterUrls()).containsExactly("https://2.2.2.2:2380", "http://2.2.2.2:2381");
     }
+
+    @Test
+    void theInvocationsVersionDecidesWhichFlagsVariablesAndKeysExist() throws IOException {
+        var inv = Argv.invocation(List.of("etcd", "--name=m1", "--socket-reuse-port"),
+                Map.of("ETCD_PEER_CLIENT_CERT_FILE", "/pc.crt")).withVersion("3.4.23");
+        var c = ConfigResolver.resolve(inv, problems);
+        assertThat(c.isSet("socket-reuse-port")).isFalse();
+        assertThat(c.isSet("peer-client-cert-file")).isFalse();
+        assertThat(c.issues()).anySatisfy(i -> {
+            assertThat(i.fatal()).isTrue();
+            assertThat(i.message()).contains("--socket-reuse-port exists in etcd 3.5+, not in 3.4.23");
+        });
+        assertThat(c.issues()).anySatisfy(i -> {
+            assertThat(i.fatal()).isFalse();
+            assertThat(i.message()).isEqualTo("unrecognized environment variable ETCD_PEER_CLIENT_CERT_FILE:"
+                    + " --peer-client-cert-file exists in etcd 3.5+, not in 3.4.23");
+        });
+        var later = ConfigResolver.resolve(inv.withVersion("3.5.9"), problems);
+        assertThat(later.issues()).isEmpty();
+        assertThat(later.get("peer-client-cert-file").value()).isEqualTo("/pc.crt");
+        var unknown = ConfigResolver.resolve(inv.withVersion(null), problems);
+        assertThat(unknown.issues()).isEmpty();
+
+        Path file = dir.resolve("etcd.yml");
+        Files.writeString(file, "log-outputs: [stderr]\npeer-transport-security:\n  client-cert-file: /pc.crt\n");
+        var cf = Argv.invocation(List.of("etcd", "--config-file=" + file), Map.of()).withVersion("3.4.23");
+        var fromFile = ConfigResolver.resolve(cf, problems);
+        assertThat(fromFile.issues()).noneMatch(ConfigIssue::fatal).singleElement()
+                .satisfies(i -> assertThat(i.message()).contains("client-cert-file", "ignored by etcd 3.4.23"));
+        assertThat(fromFile.get("log-outputs").elements()).containsExactly("stderr");
+        assertThat(ConfigResolver.resolve(cf.withVersion("3.5.0"), problems).get("peer-client-cert-file").value())
+                .isEqualTo("/pc.crt");
+        assertThat(problems).isEmpty();
+    }
 }

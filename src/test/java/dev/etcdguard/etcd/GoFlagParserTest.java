@@ -119,4 +119,46 @@ class GoFlagParserTest {
         assertThat(EtcdSettings.require("peer-cert-file").envVar()).isEqualTo("ETCD_PEER_CERT_FILE");
         assertThat(EtcdSettings.require("initial-advertise-peer-urls").envVar()).isEqualTo("ETCD_INITIAL_ADVERTISE_PEER_URLS");
     }
+
+    @Test
+    void aFlagOfAnotherVersionIsUnknownToTheKnownVersionAndTheMessageSaysWhere() {
+        var r = GoFlagParser.parse(Argv.of("etcd", "--socket-reuse-port", "--listen-client-http-urls", "http://127.0.0.1:2382",
+                "--name=m1"), "3.4.23");
+        assertThat(r.flags()).containsOnlyKeys("name");
+        assertThat(r.issues()).allMatch(ConfigIssue::fatal).extracting(ConfigIssue::message).containsExactly(
+                "flag provided but not defined: -socket-reuse-port (--socket-reuse-port exists in etcd 3.5+, not in 3.4.23)",
+                "flag provided but not defined: -listen-client-http-urls (--listen-client-http-urls exists in etcd"
+                        + " 3.4 from 3.4.25, 3.5 from 3.5.8, 3.6, not in 3.4.23)");
+        assertThat(GoFlagParser.parse(Argv.of("etcd", "--enable-v2=true"), "v3.6.0").issues())
+                .singleElement().satisfies(i -> assertThat(i.message()).contains("exists in etcd 3.4, 3.5, not in v3.6.0"));
+    }
+
+    @Test
+    void withoutAVersionAFlagOfAnySupportedVersionIsFine() {
+        var r = GoFlagParser.parse(Argv.of("etcd", "--experimental-distributed-tracing-address=localhost:4317",
+                "--socket-reuse-port", "--log-package-levels=etcdserver=INFO", "--corrupt-check-time=5m"));
+        assertThat(r.issues()).isEmpty();
+        assertThat(r.flags()).containsOnlyKeys("experimental-distributed-tracing-address", "socket-reuse-port",
+                "log-package-levels", "corrupt-check-time");
+        assertThat(GoFlagParser.parse(Argv.of("etcd", "--experimental-distributed-tracing-address=x"), "3.5.9-0").issues())
+                .isEmpty();
+        assertThat(GoFlagParser.parse(Argv.of("etcd", "--no-such-flag=1"), null).issues()).singleElement()
+                .satisfies(i -> assertThat(i.message()).isEqualTo(
+                        "flag provided but not defined: -no-such-flag (unknown to etcd 3.4, 3.5 and 3.6)"));
+    }
+
+    @Test
+    void oldFlagsEtcdIgnoresAreAcceptedLikeBooleans() {
+        // etcd's IgnoredFlag: IsBoolFlag, Set logs 'flag "-snapshot" is no longer supported - ignoring.'
+        var r = GoFlagParser.parse(Argv.of("etcd", "--snapshot", "--v=3", "--name=m1"), "3.4.23");
+        assertThat(r.flags()).containsOnlyKeys("name");
+        assertThat(r.issues()).hasSize(2).noneMatch(ConfigIssue::fatal)
+                .allSatisfy(i -> assertThat(i.message()).contains("no longer supports"));
+    }
+
+    @Test
+    void aConfigFileKeyWithoutAFlagIsNoFlag() {
+        assertThat(GoFlagParser.parse(Argv.of("etcd", "--client-transport-security.allowed-cn=x")).issues())
+                .singleElement().satisfies(i -> assertThat(i.message()).contains("flag provided but not defined"));
+    }
 }
