@@ -143,7 +143,7 @@ public final class EtcdSettings {
             discovery-dial-timeout                                 DURATION -                             discovery-config.client.dial-timeout                    dur             3.6           =
             discovery-endpoints                                    LIST     -                             discovery-config.client.endpoints                       seq             3.6           =
             discovery-insecure-skip-tls-verify                     BOOL     -                             discovery-config.client.secure.insecure-skip-tls-verify bool            3.6           =
-            discovery-insecure-transport                           BOOL     -                             discovery-config.client.secure.insecure-transport       bool            3.6           =
+            discovery-insecure-transport                           BOOL     true                          discovery-config.client.secure.insecure-transport       bool            3.6           =
             discovery-keepalive-time                               DURATION -                             discovery-config.client.keepalive-time                  dur             3.6           =
             discovery-keepalive-timeout                            DURATION -                             discovery-config.client.keepalive-timeout               dur             3.6           =
             discovery-key                                          STRING   -                             discovery-config.client.secure.key                      str             3.6           =
