@@ -139,7 +139,14 @@ final class ConfigFileReader {
                         + ": it exists in etcd " + versions.describe(), location(file, keyNode)));
             } else if (valueNode instanceof MappingNode inner) {
                 mapping(inner, key.toLowerCase(Locale.ROOT) + ".");
-            } else if (!isNull(valueNode)) {
+            } else if (isNull(valueNode)) {
+                // etcd 3.6 reads the file a second time into a map and insists on a mapping here (v3.6.0 embed/config.go)
+                Setting.Version v = Setting.Version.parse(version);
+                if (key.equals("peer-transport-security") && v != null && v.supported() && v.minor() == 6) {
+                    issues.add(ConfigIssue.fatal(null, key + " must be a mapping, not null: etcd " + version
+                            + " refuses the config file (\"invalid peer-transport-security\")", location(file, valueNode)));
+                }
+            } else {
                 issues.add(ConfigIssue.fatal(null, key + " must be a mapping, not " + yamlKind(valueNode)
                         + ": etcd refuses the config file", location(file, valueNode)));
             }

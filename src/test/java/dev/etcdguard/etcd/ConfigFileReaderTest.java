@@ -105,6 +105,10 @@ class ConfigFileReaderTest {
         var p = parse("name:\nlog-outputs: ~\npeer-transport-security:\n", null);
         assertThat(p.values()).isEmpty();
         assertThat(p.issues()).isEmpty();
+        assertThat(parse("peer-transport-security:\n", "3.5.17").issues()).isEmpty();
+        // 3.6 re-reads the file into a map and wants a mapping there
+        assertThat(fatal(parse("peer-transport-security:\n", "3.6.2"))).singleElement()
+                .satisfies(i -> assertThat(i.message()).contains("invalid peer-transport-security"));
     }
 
     @Test
