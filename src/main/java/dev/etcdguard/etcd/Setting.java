@@ -56,7 +56,7 @@ public record Setting(String flag, Kind kind, String defaultValue, String config
     /** An etcd version as far as it is known: {@code patch} is -1 when only {@code major.minor} is known. */
     public record Version(int major, int minor, int patch) {
 
-        private static final Pattern FORM = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:[-+.].*)?");
+        private static final Pattern FORM = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:[^0-9.].*)?");
 
         /** The version a text shows, or null when it shows none ({@code latest}, a digest, null). */
         public static Version parse(String text) {

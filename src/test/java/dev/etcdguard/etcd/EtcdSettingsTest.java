@@ -130,7 +130,7 @@ class EtcdSettingsTest {
 
     @ParameterizedTest
     @CsvSource(nullValues = "null", value = {
-            "3.5.9, 3.5.9", "v3.6.0, 3.6.0", "3.5.9-0, 3.5.9", "3.5.12-debian-12-r3, 3.5.12", "3.5, 3.5",
+            "3.5.9, 3.5.9", "v3.6.0, 3.6.0", "3.5.9-0, 3.5.9", "3.5.9@sha256:0a1b, 3.5.9", "v3.6.0-rc.1, 3.6.0", "3.5.12-debian-12-r3, 3.5.12", "3.5, 3.5",
             "latest, null", "sha256:abc, null",
     })
     void versionsAsSourcesShowThem(String text, String parsed) {
