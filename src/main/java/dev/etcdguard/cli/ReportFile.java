@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  *       half of one). A new file is created 0600 (never wider than the umask allows); an existing file keeps its
  *       permission bits (and, when etcdguard may, its owner and group). An existing file in a directory etcdguard
  *       may not write is truncated and written in place instead;</li>
- *   <li>a character device (e.g. {@code /dev/null}, {@code /dev/stdout}) or a FIFO: opened and written in
- *       place, never replaced;</li>
+ *   <li>a character device (e.g. {@code /dev/null}, a terminal) or a FIFO: opened and written in place, never
+ *       replaced; so is an open descriptor ({@code /dev/stdout}, {@code /dev/fd/N}, {@code /proc/self/fd/N}:
+ *       whatever the shell connected, a pipe included), appending;</li>
  *   <li>a symbolic link: followed, as {@code > FILE} in a shell does, with a note on stderr naming the target;
  *       the link stays, the target is written by the rules above;</li>
  *   <li>a directory, a block device (a disk: writing a report onto it would destroy it) or a socket: refused
@@ -59,6 +60,10 @@ final class ReportFile {
      */
     static void write(Path file, Consumer<PrintWriter> render, Consumer<String> note) throws IOException {
         Path target = followLinks(file, note);
+        if (isDescriptor(target)) { // /dev/stdout, /dev/fd/N, /proc/self/fd/N: whatever the shell connected
+            writeDescriptor(file, target, render);
+            return;
+        }
         int type = type(file, target);
         switch (type) {
             case 0, S_IFREG -> replaceAtomically(file, target, type == S_IFREG, render);
@@ -74,6 +79,9 @@ final class ReportFile {
     private static Path followLinks(Path file, Consumer<String> note) throws IOException {
         Path current = file.toAbsolutePath();
         for (int hops = 0; hops <= MAX_LINKS; hops++) {
+            if (isDescriptor(current)) {
+                return current; // its "link target" (pipe:[123], socket:[456]) is no path
+            }
             if (!Files.isSymbolicLink(current)) {
                 if (hops > 0) {
                     note.accept("etcdguard: note: " + file + " is a symbolic link: writing the report to its target " + current);
@@ -89,6 +97,27 @@ final class ReportFile {
             current = current.resolveSibling(link).normalize();
         }
         throw failure(file, current, "too many levels of symbolic links");
+    }
+
+    /** An open file descriptor's magic link: {@code /proc/PID/fd/N}, {@code /proc/self/fd/N} or {@code /dev/fd/N}. */
+    private static boolean isDescriptor(Path path) {
+        Path p = path.normalize();
+        int n = p.getNameCount();
+        boolean fdDir = n >= 2 && p.getName(n - 2).toString().equals("fd")
+                && (n == 3 && p.startsWith("/dev") || n == 4 && p.startsWith("/proc"));
+        return fdDir && p.getFileName().toString().matches("[0-9]+");
+    }
+
+    /**
+     * Writes through an open descriptor's magic link: in place and appending, as {@code >> /dev/stdout} would, so
+     * a pipe, terminal or a file the shell opened with {@code >>} gets the report without losing what it holds.
+     */
+    private static void writeDescriptor(Path file, Path target, Consumer<PrintWriter> render) throws IOException {
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            writeTo(out, render);
+        } catch (IOException | UncheckedIOException e) {
+            throw failure(file, target, reason(e instanceof UncheckedIOException u ? u.getCause() : (IOException) e));
+        }
     }
 
     /** The file type bits of {@code target}, 0 when it does not exist. */
@@ -190,7 +219,7 @@ final class ReportFile {
         render.accept(out);
         out.flush();
         if (out.checkError()) {
-            throw new IOException("write failed (disk full?)");
+            throw new IOException("write failed (the disk is full, or the reader went away)");
         }
     }
 

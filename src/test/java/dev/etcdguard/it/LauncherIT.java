@@ -219,6 +219,11 @@ class LauncherIT {
         assertThat(linked.stderr()).contains("etcdguard: note: " + link + " is a symbolic link", "/dev/null");
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(fileType(devNull)).isEqualTo(S_IFCHR);
+        // /dev/stdout into a pipe: the descriptor is written, not a path made of its "pipe:[N]" link target
+        String scan = Launcher.ROOT.resolve("etcdguard") + " scan --proc-root " + proc.root() + " -f json -o /dev/stdout";
+        Launcher.Run piped = Launcher.exec(List.of("bash", "-c", scan + " | cat"), Map.of());
+        assertThat(piped.stderr()).doesNotContain("error");
+        assertThat(piped.stdout()).contains("\"results\"");
     }
 
     private static final int S_IFCHR = 0020000;
