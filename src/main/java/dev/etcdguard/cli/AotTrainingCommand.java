@@ -5,14 +5,13 @@ import dev.etcdguard.pki.IssuedCertificate;
 import dev.etcdguard.pki.KeyFormat;
 import dev.etcdguard.pki.LeafSpec;
 import dev.etcdguard.sandbox.FakeProcfs;
+import dev.etcdguard.sandbox.ScratchDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
@@ -24,7 +23,8 @@ final class AotTrainingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path dir = Files.createTempDirectory("etcdguard-aot-");
+        ScratchDir scratch = ScratchDir.create("etcdguard-aot-");
+        Path dir = scratch.path();
         try {
             CertificateAuthority ca = CertificateAuthority.create("etcd-ca");
             IssuedCertificate peer = ca.issue(LeafSpec.peer("m1", "127.0.0.1"));
@@ -64,9 +64,7 @@ final class AotTrainingCommand implements Callable<Integer> {
             Main.commandLine(null).getUsageMessage();
             return 0;
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            scratch.close();
         }
     }
 }

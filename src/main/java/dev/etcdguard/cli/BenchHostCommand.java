@@ -2,10 +2,10 @@ package dev.etcdguard.cli;
 
 import dev.etcdguard.sandbox.LocalCluster;
 import dev.etcdguard.sandbox.PeerTls;
+import dev.etcdguard.sandbox.ScratchDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +48,8 @@ final class BenchHostCommand implements Callable<Integer> {
         }
         Path ours = Timed.launcher(launcher);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        Path work = Files.createTempDirectory("etcdguard-bench-");
+        ScratchDir scratch = ScratchDir.create("etcdguard-bench-"); // removed also on Ctrl-C
+        Path work = scratch.path();
         try (LocalCluster cluster = LocalCluster.builder(work.resolve("cluster")).members(3).peerTls(PeerTls.TLS).start()) {
             List<String> scan = List.of(ours.toString(), "scan", "--host", "--no-color");
             List<String> audit = List.of("/bin/sh", "-c", KUBE_BENCH_AUDIT);
@@ -79,7 +80,7 @@ final class BenchHostCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "ratio of medians: %.0f %% (target: under 40 %%) -> %s; %d runs each, %d warm-up%n",
                     ratio * 100, ratio < 0.40 ? "target met" : "target NOT met", runs, warmup);
         } finally {
-            Files.deleteIfExists(work);
+            scratch.close();
         }
         return 0;
     }

@@ -1,13 +1,13 @@
 package dev.etcdguard.cli;
 
 import dev.etcdguard.sandbox.ManifestCorpus;
+import dev.etcdguard.sandbox.ScratchDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -53,7 +53,8 @@ final class BenchManifestsCommand implements Callable<Integer> {
         Path ours = Timed.launcher(launcher);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         boolean temporary = corpus == null;
-        Path dir = temporary ? Files.createTempDirectory("etcdguard-corpus-") : corpus;
+        ScratchDir scratch = temporary ? ScratchDir.create("etcdguard-corpus-") : null; // removed also on Ctrl-C
+        Path dir = temporary ? scratch.path() : corpus;
         try {
             ManifestCorpus.Stats stats;
             if (!temporary && Files.isDirectory(dir) && !isEmpty(dir)) {
@@ -93,10 +94,8 @@ final class BenchManifestsCommand implements Callable<Integer> {
                     + "%d runs each, %d cores%n", ratio * 100, ratio >= 0.70 ? "target met" : "target NOT met",
                     oursRss < 512 * 1024 ? "under" : "NOT under", runs, Runtime.getRuntime().availableProcessors());
         } finally {
-            if (temporary) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+            if (scratch != null) {
+                scratch.close();
             }
         }
         return 0;

@@ -6,10 +6,10 @@ import dev.etcdguard.probe.ProbeResult;
 import dev.etcdguard.probe.TlsProbe;
 import dev.etcdguard.sandbox.LocalCluster;
 import dev.etcdguard.sandbox.PeerTls;
+import dev.etcdguard.sandbox.ScratchDir;
 import dev.etcdguard.sandbox.WireListeners;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +51,8 @@ final class BenchProbeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--endpoints must be at least 7, --runs and --timeout positive");
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        Path work = Files.createTempDirectory("etcdguard-bench-probe-");
+        ScratchDir scratch = ScratchDir.create("etcdguard-bench-probe-"); // removed also on Ctrl-C
+        Path work = scratch.path();
         ProbeOptions options = new ProbeOptions(Duration.ofMillis(Math.min(timeoutMillis,
                 ProbeOptions.DEFAULT_CONNECT_TIMEOUT.toMillis())), Duration.ofMillis(timeoutMillis), null, null);
         try (LocalCluster cluster = LocalCluster.builder(work.resolve("cluster")).members(3).peerTls(PeerTls.TLS).start();
@@ -94,7 +95,7 @@ final class BenchProbeCommand implements Callable<Integer> {
                     + Runtime.getRuntime().availableProcessors() + " CPUs, the listeners run in this JVM");
             out.println("what the endpoints showed (first run): " + kinds);
         } finally {
-            Files.deleteIfExists(work);
+            scratch.close();
         }
         return 0;
     }

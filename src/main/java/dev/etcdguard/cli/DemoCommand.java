@@ -15,11 +15,11 @@ import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
 import dev.etcdguard.sandbox.LocalCluster;
 import dev.etcdguard.sandbox.PeerTls;
+import dev.etcdguard.sandbox.ScratchDir;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
                 + "scanner passes, while etcd serves plaintext). Prints the peer findings (rules 2.4-2.6, with what "
                 + "their peer ports show on the wire, as 'scan --probe') for each, "
                 + "then stops every "
-                + "process it started, also on Ctrl-C. Writes only under a temporary directory, removed at the end."})
+                + "process it started, also on Ctrl-C (SIGINT) or SIGTERM. Writes only under a temporary directory "
+                + "(java.io.tmpdir/etcdguard-demo-*), removed at the end, also on Ctrl-C or SIGTERM."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Show the evidence of every check.")
@@ -68,30 +69,33 @@ final class DemoCommand implements Callable<Integer> {
         // The throw-away clusters serve clients on plain http (they are about peer traffic): show the peer rules.
         List<RuleDocument> peerRules = RuleLoader.builtIn().stream().filter(r -> PEER_RULES.contains(r.id())).toList();
         TextReport text = new TextReport(Output.useColor(noColor), verbose);
-        Path work = Files.createTempDirectory("etcdguard-demo-");
-        int n = 0;
-        for (Scenario scenario : scenarios) {
-            n++;
-            out.println("=== Demo " + n + "/" + scenarios.size() + ": " + scenario.title());
-            try (LocalCluster cluster = LocalCluster.builder(work.resolve("c" + n)).members(3)
-                    .peerTls(scenario.mode()).strongCipherSuites(scenario.mode() == PeerTls.TLS).start()) {
-                Set<Long> pids = new java.util.HashSet<>();
-                cluster.members().forEach(m -> pids.add(m.pid()));
-                out.println("    started members " + cluster.members().stream()
-                        .map(m -> m.name() + " (pid " + m.pid() + ", peer " + m.peerUrl() + ")").toList());
-                List<ResolvedInvocation> invocations = ResolvedInvocation.all(new ProcCollector(Path.of("/proc")).collect(pids));
-                // and ask their peer ports on the wire, as 'scan --probe' does
-                Map<String, ProbeResult> wire = new LinkedHashMap<>();
-                TlsProbe.probeAll(ProbeTargets.of(invocations).endpoints(), ProbeOptions.defaults())
-                        .forEach(p -> wire.put(p.endpoint().address(), p));
-                Evaluator evaluator = new Evaluator(peerRules, EvaluationOptions.defaults().withProbes(wire));
-                List<Result> results = new ArrayList<>();
-                invocations.forEach(inv -> results.addAll(evaluator.evaluate(inv)));
-                text.render(new ScanReport(results, List.of()), out);
+        // removed at the end, on an exception and on Ctrl-C (SIGINT) or SIGTERM, after the members are killed
+        try (ScratchDir scratch = ScratchDir.create("etcdguard-demo-")) {
+            Path work = scratch.path();
+            out.println("(working under " + work + ", removed at the end)");
+            int n = 0;
+            for (Scenario scenario : scenarios) {
+                n++;
+                out.println("=== Demo " + n + "/" + scenarios.size() + ": " + scenario.title());
+                try (LocalCluster cluster = LocalCluster.builder(work.resolve("c" + n)).members(3)
+                        .peerTls(scenario.mode()).strongCipherSuites(scenario.mode() == PeerTls.TLS).start()) {
+                    Set<Long> pids = new java.util.HashSet<>();
+                    cluster.members().forEach(m -> pids.add(m.pid()));
+                    out.println("    started members " + cluster.members().stream()
+                            .map(m -> m.name() + " (pid " + m.pid() + ", peer " + m.peerUrl() + ")").toList());
+                    List<ResolvedInvocation> invocations = ResolvedInvocation.all(new ProcCollector(Path.of("/proc")).collect(pids));
+                    // and ask their peer ports on the wire, as 'scan --probe' does
+                    Map<String, ProbeResult> wire = new LinkedHashMap<>();
+                    TlsProbe.probeAll(ProbeTargets.of(invocations).endpoints(), ProbeOptions.defaults())
+                            .forEach(p -> wire.put(p.endpoint().address(), p));
+                    Evaluator evaluator = new Evaluator(peerRules, EvaluationOptions.defaults().withProbes(wire));
+                    List<Result> results = new ArrayList<>();
+                    invocations.forEach(inv -> results.addAll(evaluator.evaluate(inv)));
+                    text.render(new ScanReport(results, List.of()), out);
+                }
+                out.println();
             }
-            out.println();
         }
-        Files.deleteIfExists(work);
         out.println("All demo etcd processes stopped.");
         return 0;
     }

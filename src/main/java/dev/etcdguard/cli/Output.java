@@ -1,6 +1,5 @@
 package dev.etcdguard.cli;
 
-import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.report.JsonReport;
 import dev.etcdguard.report.JunitReport;
 import dev.etcdguard.report.SarifReport;
@@ -10,11 +9,9 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Renders a report to stdout or to a file (written atomically). */
+/** Renders a report to stdout or to a file ({@link ReportFile}: atomically, never replacing a device). */
 final class Output {
 
     enum Format { text, json, sarif, junit }
@@ -27,20 +24,7 @@ final class Output {
             render(report, format, out, verbose, useColor(noColor));
             return;
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
-                render(report, format, out, verbose, false);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (tmp != null) {
-                Files.deleteIfExists(tmp);
-            }
-            throw new IOException("cannot write the report to " + file + ": " + IoErrors.reason(e), e);
-        }
+        ReportFile.write(file, out -> render(report, format, out, verbose, false), System.err::println);
     }
 
     private static void render(ScanReport report, Format format, PrintWriter out, boolean verbose, boolean color) {

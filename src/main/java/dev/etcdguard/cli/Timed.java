@@ -1,5 +1,6 @@
 package dev.etcdguard.cli;
 
+import dev.etcdguard.sandbox.ScratchDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,16 +21,14 @@ record Timed(double millis, int exitCode) {
 
     /** Peak resident set size in KiB of a command (and its waited-for children), by GNU time. */
     static long peakRssKb(List<String> command) throws IOException, InterruptedException {
-        Path report = Files.createTempFile("etcdguard-bench", ".time");
-        try {
+        try (ScratchDir scratch = ScratchDir.create("etcdguard-bench-time-")) { // removed also on Ctrl-C
+            Path report = scratch.path().resolve("time.txt");
             List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", report.toString()));
             timed.addAll(command);
             run(timed);
             // GNU time writes "Command exited with non-zero status N" before the figure when the command fails.
             List<String> lines = Files.readAllLines(report);
             return Long.parseLong(lines.get(lines.size() - 1).strip());
-        } finally {
-            Files.deleteIfExists(report);
         }
     }
 

@@ -107,14 +107,19 @@ final class ClusterStarter {
             peerSecurity.put("client-cert-auth", "true"); // which etcd then silently drops
         }
         try {
-            Process process = MemberLauncher.launch(etcd, config.deliveryMode(), new MemberSettings(general, peerSecurity),
-                    configFile, cluster.logFile(name), workDir);
-            cluster.started(new LocalCluster.Member(name, process.pid(), peerUrl, clientUrl,
-                    certs ? pki.certFile(name) : null, certs ? pki.keyFile(name) : null, certs ? pki.caFile() : null,
-                    configFile, dataDir));
-            return process;
+            // guarded: the exit cleanup (Ctrl-C) waits until the member's pid is registered, and then none starts
+            return Reaper.guarded(() -> {
+                Process process = MemberLauncher.launch(etcd, config.deliveryMode(),
+                        new MemberSettings(general, peerSecurity), configFile, cluster.logFile(name), workDir);
+                cluster.started(new LocalCluster.Member(name, process.pid(), peerUrl, clientUrl,
+                        certs ? pki.certFile(name) : null, certs ? pki.keyFile(name) : null, certs ? pki.caFile() : null,
+                        configFile, dataDir));
+                return process;
+            });
         } catch (IOException e) {
             throw new ClusterStartException("cannot start " + etcd + " for member " + name + ": " + e.getMessage(), e);
+        } catch (Reaper.ShuttingDown e) {
+            throw new ClusterStartException("etcd member " + name + " not started: " + e.getMessage(), e);
         }
     }
 

@@ -60,7 +60,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Delivery delivery;
     private final List<Member> members = new ArrayList<>();
     private final List<Long> pids = new ArrayList<>();
-    private final Thread shutdownHook;
+    private Runnable cancelAtExit = () -> { };
     private boolean closed;
 
     private LocalCluster(Builder builder, boolean removeWorkDir, CertificateAuthority ca, Path caFile) {
@@ -70,7 +70,6 @@ public final class LocalCluster implements AutoCloseable {
         this.caFile = caFile;
         this.peerTls = builder.peerTls;
         this.delivery = builder.delivery;
-        this.shutdownHook = new Thread(this::onJvmExit, "etcdguard-sandbox-shutdown");
     }
 
     public static Builder builder(Path workDir) {
@@ -188,15 +187,11 @@ public final class LocalCluster implements AutoCloseable {
         }
         closed = true;
         killMembers();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // the JVM is shutting down (the hook is running) or the hook was never registered
-        }
+        cancelAtExit.run();
         WorkDir.clean(workDir, removeWorkDir);
     }
 
-    /** Shutdown hook (e.g. Ctrl-C during a demo): same as close, without touching the hook registry. */
+    /** Exit cleanup (e.g. Ctrl-C during a demo, see {@link Reaper#atExit}): same as close. */
     private void onJvmExit() {
         killMembers();
         WorkDir.clean(workDir, removeWorkDir);
@@ -310,20 +305,32 @@ public final class LocalCluster implements AutoCloseable {
          */
         public LocalCluster start() {
             Path etcd = resolveBinary();
-            boolean created = WorkDir.prepare(workDir);
             List<String> names = new ArrayList<>();
             for (int i = 1; i <= memberCount; i++) {
                 names.add(namePrefix + i);
             }
-            ClusterPki pki;
+            record Prepared(LocalCluster cluster, ClusterPki pki) {}
+            Prepared prepared;
             try {
-                pki = ClusterPki.write(workDir.resolve("pki"), names, peerCertificate);
-            } catch (RuntimeException e) {
-                WorkDir.clean(workDir, created);
-                throw e;
+                // the work dir and its keys exist only with the exit cleanup registered that removes them
+                prepared = Reaper.guarded(() -> {
+                    boolean created = WorkDir.prepare(workDir);
+                    ClusterPki written;
+                    try {
+                        written = ClusterPki.write(workDir.resolve("pki"), names, peerCertificate);
+                    } catch (RuntimeException e) {
+                        WorkDir.clean(workDir, created);
+                        throw e;
+                    }
+                    LocalCluster c = new LocalCluster(this, created, written.ca(), written.caFile());
+                    c.cancelAtExit = Reaper.atExit(c::onJvmExit);
+                    return new Prepared(c, written);
+                });
+            } catch (Reaper.ShuttingDown e) {
+                throw new ClusterStartException("etcd not started: " + e.getMessage(), e);
             }
-            LocalCluster cluster = new LocalCluster(this, created, pki.ca(), pki.caFile());
-            Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+            LocalCluster cluster = prepared.cluster();
+            ClusterPki pki = prepared.pki();
             try {
                 new ClusterStarter(this, etcd, names, pki, cluster).run();
                 return cluster;

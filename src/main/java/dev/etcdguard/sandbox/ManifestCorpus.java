@@ -25,7 +25,6 @@ public final class ManifestCorpus {
         int etcd = 0;
         long bytes = 0;
         for (int f = 0; f < files; f++) {
-            Path sub = Files.createDirectories(dir.resolve(String.format("team-%03d", f % 200)));
             StringBuilder text = new StringBuilder();
             int docs = 1 + random.nextInt(9);
             for (int d = 0; d < docs; d++) {
@@ -42,7 +41,14 @@ public final class ManifestCorpus {
                 documents++;
             }
             byte[] content = text.toString().getBytes(StandardCharsets.UTF_8);
-            Files.write(sub.resolve(String.format("manifest-%05d.yaml", f)), content);
+            Path file = dir.resolve(String.format("team-%03d/manifest-%05d.yaml", f % 200, f));
+            try {
+                // guarded: once Ctrl-C's exit cleanup deletes a scratch corpus, no file is written back into it
+                Reaper.guarded(() -> Files.write(Files.createDirectories(file.getParent()).resolve(file.getFileName()),
+                        content));
+            } catch (Reaper.ShuttingDown e) {
+                throw new IOException("corpus not written: " + e.getMessage(), e);
+            }
             bytes += content.length;
         }
         return new Stats(files, documents, etcd, bytes);

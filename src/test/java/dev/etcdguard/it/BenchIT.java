@@ -48,7 +48,8 @@ class BenchIT {
     @Test
     void progressBarOnATerminalForLongScans() throws Exception {
         ManifestCorpus.write(dir.resolve("corpus"), 6000, 1);
-        String cmd = Launcher.ROOT.resolve("etcdguard") + " scan " + dir.resolve("corpus") + " -f json -o /dev/null";
+        String cmd = Launcher.ROOT.resolve("etcdguard") + " scan " + dir.resolve("corpus") + " -f json -o "
+                + dir.resolve("report.json");
         Launcher.Run tty = Launcher.exec(List.of("script", "-qec", cmd, "/dev/null"), Map.of());
         assertThat(tty.stdout()).contains("scanning [").contains("/6000 files");
         Launcher.Run piped = Launcher.exec(List.of("bash", "-c", cmd), Map.of());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
 
     private static final Pattern PID = Pattern.compile("\\(pid (\\d+),");
+    private static final Pattern WORKING = Pattern.compile("^\\(working under (\\S+), removed at the end\\)$");
 
     private static List<Long> pids(String text) {
         List<Long> pids = new ArrayList<>();
@@ -52,6 +54,9 @@ class DemoIT {
         List<Long> pids = pids(run.stdout());
         assertThat(pids).hasSize(9);
         assertGone(pids);
+        Matcher working = WORKING.matcher(run.stdout().lines().findFirst().orElse(""));
+        assertThat(working.find()).as(run.stdout()).isTrue();
+        assertThat(Path.of(working.group(1))).doesNotExist();
     }
 
     @Test
@@ -59,15 +64,23 @@ class DemoIT {
         Process demo = new ProcessBuilder(Launcher.ROOT.resolve("etcdguard").toString(), "demo", "--no-color")
                 .directory(Launcher.ROOT.toFile()).redirectErrorStream(true).start();
         List<Long> pids = new ArrayList<>();
+        Path work = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
+                Matcher working = WORKING.matcher(line);
+                if (working.find()) {
+                    work = Path.of(working.group(1));
+                    assertThat(work.getFileName().toString()).startsWith("etcdguard-demo-");
+                }
                 if (line.contains("started members")) {
                     pids.addAll(pids(line));
                     break;
                 }
             }
             assertThat(pids).hasSize(3);
+            assertThat(work).isNotNull();
+            assertThat(work.resolve("c1/pki/ca.crt")).exists();
             // SIGINT, as Ctrl-C in a terminal sends (the launcher execs the JVM, so this is its pid)
             new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor();
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -75,5 +88,6 @@ class DemoIT {
             demo.destroyForcibly();
         }
         assertGone(pids);
+        assertThat(work).as("the demo's temporary directory (certificates, keys, data)").doesNotExist();
     }
 }

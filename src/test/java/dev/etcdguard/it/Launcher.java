@@ -28,6 +28,8 @@ final class Launcher {
     static Run exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("etcdguard-out", ".txt");
         Path err = Files.createTempFile("etcdguard-err", ".txt");
+        out.toFile().deleteOnExit(); // also when the test JVM is interrupted (SIGINT, SIGTERM)
+        err.toFile().deleteOnExit();
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(

@@ -205,6 +205,34 @@ class LauncherIT {
     }
 
     @Test
+    void outputToACharacterDeviceWritesItInPlace() throws Exception {
+        Path devNull = Path.of("/dev/null");
+        assertThat(fileType(devNull)).as("/dev/null before the scan").isEqualTo(S_IFCHR);
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "--format", "json",
+                "-o", "/dev/null");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(fileType(devNull)).as("/dev/null after -o /dev/null").isEqualTo(S_IFCHR);
+        // through a symbolic link: followed, said on stderr, the link and the device stay
+        Path link = Files.createSymbolicLink(dir.resolve("out.json"), devNull);
+        Launcher.Run linked = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "-o", link.toString());
+        assertThat(linked.stderr()).contains("etcdguard: note: " + link + " is a symbolic link", "/dev/null");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(fileType(devNull)).isEqualTo(S_IFCHR);
+        // /dev/stdout into a pipe: the descriptor is written, not a path made of its "pipe:[N]" link target
+        String scan = Launcher.ROOT.resolve("etcdguard") + " scan --proc-root " + proc.root() + " -f json -o /dev/stdout";
+        Launcher.Run piped = Launcher.exec(List.of("bash", "-c", scan + " | cat"), Map.of());
+        assertThat(piped.stderr()).doesNotContain("error");
+        assertThat(piped.stdout()).contains("\"results\"");
+    }
+
+    private static final int S_IFCHR = 0020000;
+
+    private static int fileType(Path file) throws IOException {
+        return (Integer) Files.getAttribute(file, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000;
+    }
+
+    @Test
     void badInputGivesAClearErrorAndExitCodeTwo() throws Exception {
         Launcher.Run missing = Launcher.run(Map.of(), "scan", "--proc-root", dir.resolve("nope").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
@@ -215,7 +243,12 @@ class LauncherIT {
         Launcher.Run unwritable = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(),
                 "-o", dir.resolve("no/such/dir/r.txt").toString());
         assertThat(unwritable.exitCode()).isEqualTo(2);
-        assertThat(unwritable.stderr()).contains("etcdguard: error: cannot write the report").doesNotContain("\tat ");
+        assertThat(unwritable.stderr()).contains("etcdguard: error: cannot write the report",
+                "directory " + dir.resolve("no/such/dir") + " does not exist").doesNotContain("\tat ");
+        Launcher.Run directory = Launcher.run(Map.of(), "scan", "--proc-root", proc.root().toString(), "-o", dir.toString());
+        assertThat(directory.exitCode()).isEqualTo(2);
+        assertThat(directory.stderr()).contains("etcdguard: error: cannot write the report to " + dir + ": it is a directory")
+                .doesNotContain("\tat ");
     }
 
     @Test
