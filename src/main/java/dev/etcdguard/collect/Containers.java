@@ -107,7 +107,7 @@ final class Containers {
                         etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
                         files, uid, target, problems, warnings, etcd ? pod.clusterHint() : null,
                         null, etcd && image != null ? image.version() : null,
-                        etcd ? notes : notes.stream().filter(n -> n.kind() == Note.Kind.ASSUMED).toList()));
+                        notes)); // a kube-apiserver's notes come from its args only
             }
         }
         return out;

@@ -123,7 +123,17 @@ final class TlsChecks {
         TlsMaterial m = s.tls(p);
         X509Certificate leaf = m.leaf();
         if (leaf == null || m.privateKey() == null) {
-            return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile + " and " + p.keyFile, List.of());
+            List<String> unset = new ArrayList<>();
+            if (m.certFile() == null) {
+                unset.add(p.certFile);
+            }
+            if (m.keyFile() == null) {
+                unset.add(p.keyFile);
+            }
+            return Outcome.notEvaluated(spec, unset.isEmpty()
+                    ? "not evaluated: needs a parsed " + p.certFile + " and " + p.keyFile
+                    : "not evaluated: " + SettingChecks.join(unset) + (unset.size() == 1 ? " is" : " are") + " not set",
+                    List.of());
         }
         List<Evidence> evidence = List.of(new Evidence.Setting(m.certSetting()), new Evidence.Setting(m.keySetting()));
         if (CertificateFacts.keyMatches(leaf, m.privateKey())) {

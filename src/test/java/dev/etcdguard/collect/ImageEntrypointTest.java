@@ -263,6 +263,27 @@ class ImageEntrypointTest {
     }
 
     @Test
+    void anUnknownValueInAKubeApiserverFlagConcernsThatFlag() throws IOException {
+        Invocation inv = only("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: kube-apiserver, namespace: kube-system}
+                spec:
+                  containers:
+                  - name: kube-apiserver
+                    command: [kube-apiserver, "--etcd-servers=https://$(HOST_IP):2379"]
+                    env:
+                    - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}
+                """);
+        assertThat(inv.component()).isEqualTo(Component.KUBE_APISERVER);
+        assertThat(inv.warnings()).isEmpty();
+        assertThat(notes(inv, Note.Kind.UNKNOWN)).singleElement().satisfies(n -> {
+            assertThat(n.message()).contains("$(HOST_IP)").contains("fieldRef status.hostIP");
+            assertThat(n.settings()).containsExactly("etcd-servers");
+        });
+    }
+
+    @Test
     void aDeploymentsPodNameIsUnknown() throws IOException {
         Invocation inv = only("""
                 apiVersion: apps/v1

@@ -75,6 +75,8 @@ class BitnamiChartTest {
         // a setting that is simply unset says so
         assertThat(check(r.get("2.4"), "peer-key-file-permissions").message()).contains("peer-key-file is not set");
         assertThat(check(r.get("2.4"), "peer-cert-validity").message()).contains("peer-cert-file is not set");
+        assertThat(check(r.get("2.4"), "peer-key-matches-cert").message())
+                .isEqualTo("not evaluated: peer-cert-file and peer-key-file are not set");
     }
 
     @Test
