@@ -1,9 +1,11 @@
 package dev.etcdguard.collect;
 
 import dev.etcdguard.etcd.Component;
+import dev.etcdguard.etcd.FileView;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.Invocation.Arg;
 import dev.etcdguard.etcd.Invocation.EnvVar;
+import dev.etcdguard.etcd.Invocation.Note;
 import dev.etcdguard.etcd.Location;
 import dev.etcdguard.etcd.Target;
 import java.nio.file.Path;
@@ -11,16 +13,20 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Finds etcd containers (and kube-apiserver containers, etcd's client) in a pod spec and turns each into
  * an {@link Invocation}: {@code command} and {@code args} together as the program's argv (or the etcd
- * command inside a shell wrapper's script), with {@code $(VAR)} references expanded as Kubernetes does,
- * the container's {@code ETCD_*} environment as Kubernetes would set it, and its volumes as its files.
+ * command inside a shell wrapper's script, or the etcd an etcd image runs when the pod sets no command,
+ * see {@link EtcdImages}), with {@code $(VAR)} references expanded as Kubernetes does, the container's
+ * {@code ETCD_*} environment as Kubernetes would set it (with the pod fields a manifest shows, such as a
+ * StatefulSet pod's name), and its volumes as its files.
  */
 final class Containers {
 
@@ -29,8 +35,20 @@ final class Containers {
     /** A variable of the container's environment: its value, or why it is unknown (value null). */
     private record Var(String value, String unknownBecause) {}
 
-    /** etcd's (or kube-apiserver's) argv, and the variables a shell wrapper gives it. */
-    private record Program(Component component, List<Arg> argv, List<EnvVar> shellEnv) {}
+    /**
+     * etcd's (or kube-apiserver's) argv, and the variables a shell wrapper gives it.
+     *
+     * @param image   the etcd image that runs it when the pod sets no command (or Bitnami's scripts), or null
+     * @param bitnami true when Bitnami's run.sh starts etcd (its environment rules apply)
+     * @param problem why the container cannot run etcd as the manifest intends, or null
+     */
+    private record Program(Component component, List<Arg> argv, List<EnvVar> shellEnv, EtcdImages.Match image,
+                           boolean bitnami, String problem) {
+
+        Program(Component component, List<Arg> argv, List<EnvVar> shellEnv) {
+            this(component, argv, shellEnv, null, false, null);
+        }
+    }
 
     private Containers() {}
 
@@ -38,31 +56,179 @@ final class Containers {
         List<Invocation> out = new ArrayList<>();
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                if (program(file, container, Map.of(), new ArrayList<>()) == null) {
+                if (program(file, container, Map.of(), new ArrayList<>(), new ArrayList<>()) == null) {
                     continue; // decided on the manifest as written, as components() does
                 }
                 List<String> warnings = new ArrayList<>();
+                List<Note> notes = new ArrayList<>();
                 Map<String, Var> vars = new LinkedHashMap<>();
-                Map<String, EnvVar> env = env(file, container, pod.namespace(), configMaps, vars, warnings);
-                Program program = program(file, container, vars, warnings);
+                Map<String, Note> envNotes = new LinkedHashMap<>();
+                String[] ordinal = new String[2]; // the StatefulSet pod-name assumption, and the name it gives
+                Map<String, EnvVar> env = env(file, container, pod, configMaps, vars, warnings, envNotes, ordinal);
+                Program program = program(file, container, vars, warnings, notes);
                 if (program == null) {
                     continue;
                 }
                 for (EnvVar v : program.shellEnv()) { // the script's assignments win over the container's env
                     env.remove(v.name());
                     env.put(v.name(), v);
+                    envNotes.remove(v.name());
+                }
+                ManifestFileView files = new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot);
+                List<Arg> argv = program.argv();
+                List<String> problems = new ArrayList<>();
+                if (program.problem() != null) {
+                    problems.add(program.problem());
+                }
+                if (program.image() != null && program.problem() == null) {
+                    notes.add(0, Note.assumed(program.image().describe() + " runs etcd as its entrypoint"
+                            + (program.bitnami() ? " (Bitnami's entrypoint.sh and run.sh: etcd with the container's ETCD_*"
+                            + " variables" + (argv.size() > 1 ? " and the run.sh arguments" : "") + ")"
+                            : " (" + program.image().entry().program() + ")"), List.of()));
+                }
+                if (program.bitnami()) {
+                    argv = bitnami(container, pod.spec(), files, argv, env, envNotes, warnings, notes);
                 }
                 Target.Manifest target = new Target.Manifest(file, document, Yaml.line(container), Yaml.column(container),
                         pod.resource(), Yaml.str(container, "name"), null);
                 boolean etcd = program.component() == Component.ETCD;
-                out.add(new Invocation(program.component(), program.argv(),
+                if (etcd) {
+                    notes.addAll(envNotes.values());
+                }
+                if (ordinal[0] != null) {
+                    notes.add(Note.assumed(ordinal[0], settingsHolding(ordinal[1], argv, etcd ? env.values() : List.of())));
+                }
+                int uid = runAsUser(container, pod.spec());
+                if (uid < 0 && program.bitnami()) {
+                    uid = BitnamiEtcd.IMAGE_UID;
+                }
+                EtcdImages.Match image = EtcdImages.match(Yaml.str(container, "image"));
+                out.add(new Invocation(program.component(), argv,
                         etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
-                        new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
-                        runAsUser(container, pod.spec()), target, List.of(), warnings, etcd ? pod.clusterHint() : null,
-                        null, null));
+                        files, uid, target, problems, warnings, etcd ? pod.clusterHint() : null,
+                        null, etcd && image != null ? image.version() : null,
+                        notes)); // a kube-apiserver's notes come from its args only
             }
         }
         return out;
+    }
+
+    /**
+     * Bitnami's run.sh: the scripts' own ETCD_* variables are theirs, etcd-env.sh defaults some of etcd's
+     * and sets ETCD_DATA_DIR, and {@code --config-file} comes first when /opt/bitnami/etcd/conf/etcd.yaml exists.
+     */
+    private static List<Arg> bitnami(Node container, Node podSpec, FileView files, List<Arg> argv,
+                                     Map<String, EnvVar> env, Map<String, Note> envNotes, List<String> warnings,
+                                     List<Note> notes) {
+        Location script = new Location("etcd-env.sh of the image (run.sh sources it)", null, 0, 0);
+        Set<String> own = new TreeSet<>();
+        for (String name : List.copyOf(env.keySet())) {
+            if (BitnamiEtcd.scriptVariable(name)) {
+                own.add(name);
+                env.remove(name);
+                String filled = BitnamiEtcd.filledFromFile(name);
+                if (filled != null && !BitnamiEtcd.SCRIPT_VARIABLES.contains(filled)) {
+                    env.remove(filled);
+                    envNotes.put(filled, Note.unknown(filled + " is read by the image's etcd-env.sh from the file " + name
+                            + " names; its value is unknown to a manifest scan", List.of(flagOf(filled))));
+                }
+            }
+        }
+        for (String name : List.copyOf(envNotes.keySet())) {
+            if (BitnamiEtcd.SCRIPT_VARIABLES.contains(name) || BitnamiEtcd.filledFromFile(name) != null) {
+                own.add(name);
+                envNotes.remove(name); // e.g. ETCD_ROOT_PASSWORD from a Secret: the scripts', not etcd's
+            }
+        }
+        if (!own.isEmpty()) {
+            notes.add(Note.noted(String.join(", ", own) + (own.size() == 1 ? " is" : " are")
+                    + " read by the image's entrypoint scripts, not by etcd (run.sh unsets ETCD_ROOT_PASSWORD)"));
+        }
+        List<String> cfg = env.keySet().stream().filter(n -> n.startsWith(BitnamiEtcd.CONFIG_VARIABLE_PREFIX)).toList();
+        if (!cfg.isEmpty()) {
+            cfg.forEach(env::remove);
+            warnings.add(String.join(", ", cfg) + ": the image's setup writes them into " + BitnamiEtcd.CONF_FILE
+                    + ", which run.sh then passes as --config-file, so etcd ignores every ETCD_* variable; this scan does"
+                    + " not model that generated file");
+        }
+        List<String> defaulted = new ArrayList<>();
+        BitnamiEtcd.DEFAULTS.forEach((name, value) -> {
+            EnvVar given = env.get(name);
+            if ((given == null || given.value().isEmpty()) && !envNotes.containsKey(name)) {
+                env.put(name, new EnvVar(name, value, script));
+                defaulted.add(name + "=" + value);
+            }
+        });
+        BitnamiEtcd.FORCED.forEach((name, value) -> {
+            EnvVar given = env.remove(name);
+            envNotes.remove(name);
+            env.put(name, new EnvVar(name, value, new Location("etcd-env.sh of the image sets it"
+                    + (given != null && !given.value().equals(value) ? ", replacing the container's " + given.value() : ""),
+                    null, 0, 0)));
+        });
+        if (!defaulted.isEmpty()) {
+            notes.add(Note.assumed("the image's etcd-env.sh sets " + String.join(", ", defaulted)
+                    + " when the container leaves them unset", defaulted.stream()
+                    .map(d -> flagOf(d.substring(0, d.indexOf('=')))).toList()));
+        }
+        notes.add(Note.assumed("evaluated as a member that bootstraps the cluster: a member run.sh adds to a running"
+                + " cluster takes initial-cluster from etcdctl member add (/bitnami/etcd/data/new_member_envs)",
+                List.of("initial-cluster", "initial-cluster-state")));
+        List<Arg> out = new ArrayList<>();
+        out.add(argv.get(0));
+        switch (files.lookup(BitnamiEtcd.CONF_FILE)) {
+            case FileView.Lookup.Content c -> {
+                Location at = new Location("run.sh passes --config-file: " + BitnamiEtcd.CONF_FILE + " exists ("
+                        + c.origin() + ")", c.origin() == null ? null : c.origin().file(),
+                        c.origin() == null ? 0 : c.origin().line(), 0);
+                out.add(new Arg("--config-file", at));
+                out.add(new Arg(BitnamiEtcd.CONF_FILE, at));
+            }
+            case FileView.Lookup.Elsewhere e -> {
+                if (!e.suspicious() && !emptyDirAt(container, podSpec, BitnamiEtcd.CONF_DIR)) {
+                    warnings.add(BitnamiEtcd.CONF_FILE + " is " + e.reason() + ": when it exists, run.sh passes it as"
+                            + " --config-file and etcd ignores every ETCD_* variable");
+                }
+            }
+            case FileView.Lookup.OnDisk d -> warnings.add(BitnamiEtcd.CONF_FILE + " may exist on the node (" + d.path()
+                    + "): when it does, run.sh passes it as --config-file and etcd ignores every ETCD_* variable");
+        }
+        out.addAll(argv.subList(1, argv.size()));
+        return out;
+    }
+
+    /** The settings whose value (a flag's or an ETCD_* variable's) contains {@code text}. */
+    private static List<String> settingsHolding(String text, List<Arg> argv, java.util.Collection<EnvVar> env) {
+        Set<String> out = new TreeSet<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String flag = flagAt(argv, i);
+            if (flag != null && argv.get(i).value().contains(text)) {
+                out.add(flag);
+            }
+        }
+        env.stream().filter(v -> v.value().contains(text)).forEach(v -> out.add(flagOf(v.name())));
+        return out.isEmpty() ? List.of("name") : List.copyOf(out);
+    }
+
+    /** Whether the volumeMount covering {@code dir} in the container is an emptyDir (empty when the pod starts). */
+    private static boolean emptyDirAt(Node container, Node podSpec, String dir) {
+        String best = null;
+        String volume = null;
+        for (Node m : Yaml.seq(Yaml.get(container, "volumeMounts"))) {
+            String mp = Yaml.str(m, "mountPath");
+            String normalized = mp == null ? null : NodeRoot.normalize(mp);
+            if (normalized != null && (dir.equals(normalized) || dir.startsWith(normalized + "/"))
+                    && (best == null || normalized.length() > best.length())) {
+                best = normalized;
+                volume = Yaml.str(m, "name");
+            }
+        }
+        for (Node v : Yaml.seq(Yaml.get(podSpec, "volumes"))) {
+            if (volume != null && volume.equals(Yaml.str(v, "name"))) {
+                return Yaml.get(v, "emptyDir") != null;
+            }
+        }
+        return false;
     }
 
     /** The programs the pod spec's containers run, of those etcdguard judges (etcd, kube-apiserver). */
@@ -70,7 +236,7 @@ final class Containers {
         Set<Component> found = EnumSet.noneOf(Component.class);
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                Program program = program(file, container, Map.of(), new ArrayList<>());
+                Program program = program(file, container, Map.of(), new ArrayList<>(), new ArrayList<>());
                 if (program != null) {
                     found.add(program.component());
                 }
@@ -81,20 +247,54 @@ final class Containers {
 
     /**
      * etcd's argv from {@code command} + {@code args} with {@code $(VAR)} references to {@code vars} expanded,
-     * or null when the container does not run etcd.
+     * or null when the container does not run etcd. A reference whose value is unknown is a note on the
+     * setting of the flag it is part of (or a warning inside a shell script).
      */
-    private static Program program(String file, Node container, Map<String, Var> vars, List<String> warnings) {
+    private static Program program(String file, Node container, Map<String, Var> vars, List<String> warnings,
+                                   List<Note> notes) {
         List<Node> command = Yaml.seq(Yaml.get(container, "command"));
         List<Node> args = Yaml.seq(Yaml.get(container, "args"));
         Node first = !command.isEmpty() ? command.get(0) : !args.isEmpty() ? args.get(0) : null;
         // In a shell's script, $(word) is mostly command substitution: only the shell's own warning is given
         boolean shell = Yaml.str(first) != null && SHELLS.contains(ProcCollector.basename(Yaml.str(first)));
         List<Arg> all = new ArrayList<>();
+        List<List<String>> unknown = new ArrayList<>();
         for (int i = 0; i < command.size(); i++) {
-            all.add(arg(file, command.get(i), "command[" + i + "]", vars, !shell, warnings));
+            List<String> u = new ArrayList<>();
+            all.add(arg(file, command.get(i), "command[" + i + "]", vars, !shell, warnings, u));
+            unknown.add(u);
         }
         for (int i = 0; i < args.size(); i++) {
-            all.add(arg(file, args.get(i), "args[" + i + "]", vars, !shell, warnings));
+            List<String> u = new ArrayList<>();
+            all.add(arg(file, args.get(i), "args[" + i + "]", vars, !shell, warnings, u));
+            unknown.add(u);
+        }
+        Program program = detect(file, container, command.isEmpty(), all, warnings);
+        if (program == null) {
+            return null;
+        }
+        for (int i = 0; i < all.size(); i++) {
+            for (String message : unknown.get(i)) {
+                if (shell || program.problem() != null) {
+                    warnings.add(message);
+                } else {
+                    String flag = flagAt(all, i);
+                    notes.add(Note.unknown(message, flag != null && program.component().setting(flag) != null
+                            ? List.of(flag) : List.of()));
+                }
+            }
+        }
+        return program;
+    }
+
+    /** The program the container runs, from its command, its args, or its image's entrypoint; null when not ours. */
+    private static Program detect(String file, Node container, boolean noCommand, List<Arg> all, List<String> warnings) {
+        EtcdImages.Match image = EtcdImages.match(Yaml.str(container, "image"));
+        if (image != null) {
+            Program fromImage = fromImage(file, container, image, noCommand, all);
+            if (fromImage != null) {
+                return fromImage;
+            }
         }
         if (all.isEmpty()) {
             return null;
@@ -108,6 +308,104 @@ final class Containers {
             return fromShell(all, warnings);
         }
         return null;
+    }
+
+    /**
+     * What an etcd image runs when the pod leaves its entrypoint in place (see etcd-images.txt), or null when
+     * the command and args decide as for any image.
+     */
+    private static Program fromImage(String file, Node container, EtcdImages.Match image, boolean noCommand, List<Arg> all) {
+        Node imageNode = Yaml.get(container, "image");
+        Location at = Yaml.location(file, imageNode == null ? container : imageNode, "image");
+        Location imageAt = new Location(at.file() + ":" + at.line() + ":" + at.column() + " (" + image.describe()
+                + ": its entrypoint)", at.file(), at.line(), at.column());
+        String quotedFirst = all.isEmpty() ? null : "'" + all.get(0).value() + "'";
+        boolean flagFirst = !all.isEmpty() && all.get(0).value().startsWith("-");
+        switch (image.entry().entrypoint()) {
+            case BITNAMI -> {
+                List<Arg> rest = all;
+                boolean viaEntrypoint = noCommand;
+                if (!noCommand && !all.isEmpty() && all.get(0).value().equals(BitnamiEtcd.ENTRYPOINT)) {
+                    rest = all.subList(1, all.size());
+                    viaEntrypoint = true;
+                }
+                if (!noCommand && !viaEntrypoint && !(all.get(0).value().equals(BitnamiEtcd.RUN))) {
+                    return null; // a command of its own: program detection by command
+                }
+                if (rest.isEmpty() || rest.get(0).value().equals(BitnamiEtcd.RUN)) {
+                    List<Arg> argv = new ArrayList<>();
+                    argv.add(new Arg("etcd", rest.isEmpty() ? imageAt : rest.get(0).location()));
+                    argv.addAll(rest.isEmpty() ? List.of() : rest.subList(1, rest.size()));
+                    return new Program(Component.ETCD, argv, List.of(), image, true, null);
+                }
+                if (rest.get(0).value().startsWith("-")) {
+                    List<Arg> argv = new ArrayList<>();
+                    argv.add(new Arg("etcd", imageAt));
+                    argv.addAll(rest);
+                    return new Program(Component.ETCD, argv, List.of(), image, false, image.describe()
+                            + ": its entrypoint.sh ends in exec \"$@\", so it runs " + "'" + rest.get(0).value()
+                            + "' as a program and the container does not start; etcd flags go after "
+                            + BitnamiEtcd.RUN + " in args");
+                }
+                return null;
+            }
+            case CMD -> {
+                if (!noCommand) {
+                    return null;
+                }
+                if (all.isEmpty()) {
+                    return new Program(Component.ETCD, List.of(new Arg(image.entry().program(), imageAt)), List.of(),
+                            image, false, null);
+                }
+                if (flagFirst) {
+                    return withProblem(image, imageAt, all, image.describe() + " has no ENTRYPOINT and its CMD is "
+                            + image.entry().program() + ": args replace the CMD, so Kubernetes runs " + quotedFirst
+                            + " as the program and the container does not start; put etcd in command");
+                }
+                return null;
+            }
+            case NONE -> {
+                if (!noCommand || (!all.isEmpty() && !flagFirst)) {
+                    return null;
+                }
+                return withProblem(image, imageAt, all, image.describe() + " has no ENTRYPOINT and no CMD"
+                        + (all.isEmpty() ? ": a container without command does not start"
+                        : ": Kubernetes runs args[0] " + quotedFirst + " as the program and the container does not start")
+                        + "; put etcd in command");
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static Program withProblem(EtcdImages.Match image, Location imageAt, List<Arg> all, String problem) {
+        List<Arg> argv = new ArrayList<>();
+        argv.add(new Arg("etcd", imageAt));
+        argv.addAll(all);
+        return new Program(Component.ETCD, argv, List.of(), image, false, problem);
+    }
+
+    /** The flag argv[i] belongs to ({@code --name=$(X)} or {@code --name $(X)}), or null. */
+    private static String flagAt(List<Arg> all, int i) {
+        String v = all.get(i).value();
+        if (v.startsWith("-")) {
+            String f = v.replaceFirst("^-{1,2}", "");
+            int eq = f.indexOf('=');
+            return eq < 0 ? null : f.substring(0, eq);
+        }
+        if (i > 0) {
+            String prev = all.get(i - 1).value();
+            if (prev.startsWith("-") && prev.indexOf('=') < 0 && prev.length() > 1) {
+                return prev.replaceFirst("^-{1,2}", "");
+            }
+        }
+        return null;
+    }
+
+    /** {@code ETCD_PEER_CERT_FILE -> peer-cert-file}. */
+    static String flagOf(String envVar) {
+        return envVar.substring("ETCD_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -167,7 +465,7 @@ final class Containers {
     }
 
     private static Arg arg(String file, Node node, String what, Map<String, Var> vars, boolean warnUndefined,
-                           List<String> warnings) {
+                           List<String> warnings, List<String> unknown) {
         String value = Yaml.str(node);
         if (value == null) {
             if (!(node instanceof ScalarNode)) {
@@ -175,15 +473,16 @@ final class Containers {
             }
             value = ""; // YAML null in a list of strings is the empty string
         }
-        return new Arg(expand(value, vars, what, warnUndefined, warnings), Yaml.location(file, node, what));
+        return new Arg(expand(value, vars, what, warnUndefined, unknown), Yaml.location(file, node, what));
     }
 
     /**
      * Kubernetes' expansion of {@code $(VAR)} in command, args and env values: a defined variable is
-     * replaced, {@code $$} is a literal {@code $}, anything else is left as written.
+     * replaced, {@code $$} is a literal {@code $}, anything else is left as written. A reference whose value
+     * is unknown here is said in {@code unknown}.
      */
     private static String expand(String s, Map<String, Var> vars, String what, boolean warnUndefined,
-                                 List<String> warnings) {
+                                 List<String> unknown) {
         if (s.indexOf('$') < 0) {
             return s;
         }
@@ -205,10 +504,10 @@ final class Containers {
                 } else {
                     out.append(s, i, close + 1);
                     if (var != null) {
-                        warnings.add(what + " refers to $(" + name + "), whose value comes from " + var.unknownBecause()
+                        unknown.add(what + " refers to $(" + name + "), whose value comes from " + var.unknownBecause()
                                 + " and is unknown here; this scan takes it as written");
                     } else if (warnUndefined) {
-                        warnings.add(what + " refers to $(" + name + "), which the container's env does not define"
+                        unknown.add(what + " refers to $(" + name + "), which the container's env does not define"
                                 + " (Kubernetes leaves it as written unless it is a service variable); this scan takes"
                                 + " it as written");
                     }
@@ -225,10 +524,13 @@ final class Containers {
      * The container's environment as Kubernetes builds it: {@code envFrom} first, then {@code env} (which
      * wins, and whose values may refer to the variables before them); a later duplicate in {@code env}
      * wins. Every variable goes into {@code vars} (for {@code $(VAR)} references); the {@code ETCD_*} ones
-     * are returned. Values from Secrets and fields are unknown here.
+     * are returned. Values from Secrets, and pod fields a manifest does not show, are unknown here: an
+     * {@code ETCD_*} variable so affected gets a note in {@code envNotes} on its setting.
      */
-    private static Map<String, EnvVar> env(String file, Node container, String namespace, ConfigMaps configMaps,
-                                           Map<String, Var> vars, List<String> warnings) {
+    private static Map<String, EnvVar> env(String file, Node container, Manifests.PodSpec pod, ConfigMaps configMaps,
+                                           Map<String, Var> vars, List<String> warnings, Map<String, Note> envNotes,
+                                           String[] ordinal) {
+        String namespace = pod.namespace();
         Map<String, EnvVar> env = new LinkedHashMap<>();
         for (Node from : Yaml.seq(Yaml.get(container, "envFrom"))) {
             Node ref = Yaml.get(from, "configMapRef");
@@ -245,6 +547,7 @@ final class Containers {
                     vars.put(prefix + k, new Var(v.text(), null));
                     if ((prefix + k).startsWith("ETCD_")) {
                         env.remove(prefix + k);
+                        envNotes.remove(prefix + k);
                         env.put(prefix + k, new EnvVar(prefix + k, v.text(), configMapLocation(namespace, name, k, v)));
                     }
                 });
@@ -253,21 +556,29 @@ final class Containers {
                         + ": ETCD_* variables it may set are unknown to a manifest scan");
             }
         }
+        PodFields fields = new PodFields(pod);
         for (Node var : Yaml.seq(Yaml.get(container, "env"))) {
             String name = Yaml.str(var, "name");
             if (name == null) {
                 continue;
             }
             boolean etcd = name.startsWith("ETCD_");
+            // an unknown config file replaces every setting: its note concerns them all
+            List<String> settings = etcd && !name.equals("ETCD_CONFIG_FILE") ? List.of(flagOf(name)) : List.of();
             Node valueFrom = Yaml.get(var, "valueFrom");
             if (valueFrom == null) {
                 String value = Yaml.str(var, "value");
-                value = expand(value == null ? "" : value, vars, "env " + name, true, etcd ? warnings : new ArrayList<>());
+                List<String> unknown = new ArrayList<>();
+                value = expand(value == null ? "" : value, vars, "env " + name, true, unknown);
                 vars.put(name, new Var(value, null));
                 if (etcd) {
                     env.remove(name);
+                    envNotes.remove(name);
                     env.put(name, new EnvVar(name, value,
                             Yaml.location(file, Yaml.get(var, "value") != null ? Yaml.get(var, "value") : var, "env " + name)));
+                    if (!unknown.isEmpty()) {
+                        envNotes.put(name, Note.unknown(String.join("; ", unknown), settings));
+                    }
                 }
                 continue;
             }
@@ -281,19 +592,110 @@ final class Containers {
                     vars.put(name, new Var(v.text(), null));
                     if (etcd) {
                         env.remove(name);
+                        envNotes.remove(name);
                         env.put(name, new EnvVar(name, v.text(), configMapLocation(namespace, cm, key, v)));
                     }
                     continue;
                 }
             }
+            Node fieldRef = Yaml.get(valueFrom, "fieldRef");
+            String fieldValue = fieldRef == null ? null : fields.value(Yaml.str(fieldRef, "fieldPath"), name);
+            if (fieldValue != null) {
+                vars.put(name, new Var(fieldValue, null));
+                if (etcd) {
+                    env.remove(name);
+                    envNotes.remove(name);
+                    env.put(name, new EnvVar(name, fieldValue, Yaml.location(file, valueFrom, "env " + name
+                            + " (fieldRef " + Yaml.str(fieldRef, "fieldPath") + ")")));
+                }
+                continue;
+            }
             vars.put(name, new Var(null, describe(valueFrom)));
             if (etcd) {
                 env.remove(name);
-                warnings.add(name + " comes from valueFrom (" + describe(valueFrom) + ") that this scan cannot resolve;"
-                        + " its value is unknown");
+                envNotes.put(name, Note.unknown(name + " comes from valueFrom (" + describe(valueFrom)
+                        + ") that this scan cannot resolve; its value is unknown", settings));
             }
         }
+        ordinal[0] = fields.ordinalNote;
+        ordinal[1] = fields.podName;
         return env;
+    }
+
+    /**
+     * The pod fields a manifest shows ({@code fieldRef}): {@code metadata.name} (a Pod's own name; a StatefulSet's
+     * pods are {@code <name>-<ordinal>}, evaluated as ordinal 0), {@code metadata.namespace},
+     * {@code spec.serviceAccountName}, {@code metadata.labels['k']} and {@code metadata.annotations['k']} of the
+     * pod template. Addresses and node names are known only once the pod runs.
+     */
+    private static final class PodFields {
+        private final Manifests.PodSpec pod;
+        /** The assumption about a StatefulSet pod's ordinal, once a variable used it, and the name it gave. */
+        String ordinalNote;
+        String podName;
+
+        PodFields(Manifests.PodSpec pod) {
+            this.pod = pod;
+        }
+
+        String value(String path, String variable) {
+            if (path == null) {
+                return null;
+            }
+            String p = path.trim();
+            Node doc = pod.anchor();
+            String workload = Yaml.str(Yaml.path(doc, "metadata", "name"));
+            Node templateMeta = pod.kind().equals("Pod") ? Yaml.get(doc, "metadata")
+                    : pod.kind().equals("CronJob") ? Yaml.path(doc, "spec", "jobTemplate", "spec", "template", "metadata")
+                    : pod.kind().equals("PodTemplate") ? Yaml.path(doc, "template", "metadata")
+                    : Yaml.path(doc, "spec", "template", "metadata");
+            switch (p) {
+                case "metadata.namespace" -> {
+                    return pod.namespace();
+                }
+                case "spec.serviceAccountName" -> {
+                    String sa = Yaml.str(pod.spec(), "serviceAccountName");
+                    return sa == null ? "default" : sa;
+                }
+                case "metadata.name" -> {
+                    if (workload == null) {
+                        return null;
+                    }
+                    if (pod.kind().equals("Pod")) {
+                        return workload;
+                    }
+                    if (pod.kind().equals("StatefulSet")) {
+                        if (ordinalNote == null) {
+                            String replicas = Yaml.str(Yaml.path(doc, "spec", "replicas"));
+                            ordinalNote = variable + " is the pod's name (fieldRef metadata.name): StatefulSet "
+                                    + workload + "'s pods are " + workload + "-0" + (replicas == null || replicas.equals("1")
+                                    ? "" : " … " + workload + "-" + lastOrdinal(replicas)) + "; evaluated as "
+                                    + workload + "-0";
+                            podName = workload + "-0";
+                        }
+                        return workload + "-0";
+                    }
+                    return null; // a generated name
+                }
+                default -> {
+                    for (String kind : List.of("labels", "annotations")) {
+                        String prefix = "metadata." + kind + "['";
+                        if (p.startsWith(prefix) && p.endsWith("']")) {
+                            return Yaml.str(Yaml.path(templateMeta, kind, p.substring(prefix.length(), p.length() - 2)));
+                        }
+                    }
+                    return null;
+                }
+            }
+        }
+
+        private static String lastOrdinal(String replicas) {
+            try {
+                return String.valueOf(Integer.parseInt(replicas.trim()) - 1);
+            } catch (NumberFormatException e) {
+                return "<n-1>";
+            }
+        }
     }
 
     private static Location configMapLocation(String namespace, String name, String key, ConfigMaps.Value v) {

@@ -6,8 +6,12 @@ import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.probe.ProbeResult;
 import dev.etcdguard.rules.RuleDocument.CheckSpec;
+import dev.etcdguard.etcd.Invocation.Note;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,24 +40,60 @@ public final class Evaluator {
         Subject subject = new Subject(config, invocation.files(), invocation.runAsUid(), invocation.podSpecFile(),
                 options);
         List<Result> results = new ArrayList<>();
+        Map<Note, String> said = new LinkedHashMap<>();
         for (RuleDocument rule : rules) {
             if (!rule.appliesTo().equals(RuleDocument.SOURCE)
                     && rule.scope().equals(invocation.component().program())) {
-                results.add(evaluate(rule, subject, target, problems, invocation));
+                results.add(evaluate(rule, subject, target, problems, invocation, said));
             }
         }
         return results;
     }
 
+    /**
+     * @param said the unknown values already explained in full for this target, with the rule that did: each is
+     *             said once per target, later rules that read the same setting refer to it
+     */
     private static Result evaluate(RuleDocument rule, Subject subject, Target target, List<String> problems,
-                                   Invocation invocation) {
+                                   Invocation invocation, Map<Note, String> said) {
         List<CheckResult> checks = new ArrayList<>();
         if (!problems.isEmpty()) {
             checks.add(new CheckResult("evidence-readable", Status.ERROR, String.join("; ", problems), List.of()));
         }
-        if (!invocation.warnings().isEmpty()) {
-            checks.add(new CheckResult("evidence-complete", Status.WARN, String.join("; ", invocation.warnings()),
+        Set<String> reads = settingsRead(rule);
+        List<String> assumed = new ArrayList<>();
+        List<String> incomplete = new ArrayList<>(invocation.warnings());
+        for (Note note : invocation.notes()) {
+            boolean concerns = note.settings().isEmpty() || note.settings().stream().anyMatch(reads::contains);
+            switch (note.kind()) {
+                case ASSUMED -> {
+                    if (concerns) {
+                        assumed.add(note.message());
+                    }
+                }
+                case NOTED -> {
+                    if (said.putIfAbsent(note, rule.id()) == null) {
+                        assumed.add(note.message());
+                    }
+                }
+                case UNKNOWN -> {
+                    if (!concerns) {
+                        continue; // an unknown value lowers only the rules that read its setting
+                    }
+                    String first = said.putIfAbsent(note, rule.id());
+                    incomplete.add(first == null ? note.message()
+                            : (note.settings().isEmpty() ? "a value" : "the value of " + String.join(", ", note.settings()))
+                                    + " is unknown to this scan (see " + first + ")");
+                }
+            }
+        }
+        if (!assumed.isEmpty()) {
+            checks.add(new CheckResult("evidence-assumed", Status.PASS, "assumed: " + String.join("; ", assumed),
                     List.of()));
+        }
+        boolean lowered = !incomplete.isEmpty();
+        if (lowered) {
+            checks.add(new CheckResult("evidence-complete", Status.WARN, String.join("; ", incomplete), List.of()));
         }
         if (rule.appliesTo().equals("multi-member")) {
             CheckResult membership = Membership.check(subject.config, invocation.clusterHint(), subject.probes());
@@ -72,13 +112,57 @@ public final class Evaluator {
             checks.add(check);
             overall = Status.worse(overall, check.status());
         }
-        if (!invocation.warnings().isEmpty() && overall != Status.NOT_APPLICABLE) {
+        if (lowered && overall != Status.NOT_APPLICABLE) {
             overall = Status.worse(overall, Status.WARN);
         }
         if (!problems.isEmpty()) {
             overall = Status.ERROR; // incomplete evidence: neither a PASS nor a FAIL can be trusted
         }
         return new Result(rule, target, overall, checks);
+    }
+
+    /**
+     * The settings a rule's checks read, from their parameters ({@code setting}, {@code settings}, {@code urls},
+     * a TLS profile's files and URLs); the membership settings for a multi-member rule; the peer URLs for
+     * wire checks.
+     */
+    static Set<String> settingsRead(RuleDocument rule) {
+        Set<String> out = new HashSet<>();
+        if (rule.appliesTo().equals("multi-member")) {
+            out.addAll(List.of("initial-cluster", "name", "initial-advertise-peer-urls"));
+            out.addAll(Membership.DISCOVERY);
+        }
+        for (CheckSpec spec : rule.checks()) {
+            if (spec.string("setting") != null) {
+                out.add(spec.string("setting"));
+            }
+            out.addAll(spec.list("settings"));
+            spec.list("urls").forEach(u -> addUrlSetting(out, u));
+            TlsProfile profile = spec.string("tls") == null ? null : TlsProfile.find(spec.string("tls"));
+            if (profile != null) {
+                for (String s : new String[] {profile.certFile, profile.keyFile, profile.trustedCaFile, profile.autoTls,
+                        profile.clientCertFile}) {
+                    if (s != null) {
+                        out.add(s);
+                    }
+                }
+                profile.advertisedUrls.forEach(u -> addUrlSetting(out, u));
+            }
+            if (Primitives.isWire(spec.primitive())) {
+                out.addAll(List.of("initial-advertise-peer-urls", "listen-peer-urls"));
+            }
+        }
+        return out;
+    }
+
+    /** {@code initial-cluster:self} reads initial-cluster, the member's name and what etcd derives it from. */
+    private static void addUrlSetting(Set<String> out, String url) {
+        int colon = url.indexOf(':');
+        if (colon < 0) {
+            out.add(url);
+        } else {
+            out.addAll(List.of(url.substring(0, colon), "name", "initial-advertise-peer-urls"));
+        }
     }
 
     /** Whether a member is provably alone by its own configuration: one member in initial-cluster, no discovery. */

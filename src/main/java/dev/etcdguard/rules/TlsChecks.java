@@ -123,7 +123,17 @@ final class TlsChecks {
         TlsMaterial m = s.tls(p);
         X509Certificate leaf = m.leaf();
         if (leaf == null || m.privateKey() == null) {
-            return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile + " and " + p.keyFile, List.of());
+            List<String> unset = new ArrayList<>();
+            if (m.certFile() == null) {
+                unset.add(p.certFile);
+            }
+            if (m.keyFile() == null) {
+                unset.add(p.keyFile);
+            }
+            return Outcome.notEvaluated(spec, unset.isEmpty()
+                    ? "not evaluated: needs a parsed " + p.certFile + " and " + p.keyFile
+                    : "not evaluated: " + SettingChecks.join(unset) + (unset.size() == 1 ? " is" : " are") + " not set",
+                    List.of());
         }
         List<Evidence> evidence = List.of(new Evidence.Setting(m.certSetting()), new Evidence.Setting(m.keySetting()));
         if (CertificateFacts.keyMatches(leaf, m.privateKey())) {
@@ -137,7 +147,7 @@ final class TlsChecks {
         TlsProfile p = TlsProfile.of(spec.string("tls"));
         X509Certificate leaf = s.tls(p).leaf();
         if (leaf == null) {
-            return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile, List.of());
+            return needsCert(spec, p, s.tls(p));
         }
         Instant now = s.options.now();
         Instant notBefore = leaf.getNotBefore().toInstant();
@@ -166,7 +176,7 @@ final class TlsChecks {
         TlsMaterial m = s.tls(p);
         X509Certificate leaf = m.leaf();
         if (leaf == null) {
-            return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile, List.of());
+            return needsCert(spec, p, m);
         }
         List<String> usages = spec.list("usages").isEmpty() ? List.of("serverAuth", "clientAuth") : spec.list("usages");
         List<Evidence> evidence = new ArrayList<>();
@@ -197,7 +207,7 @@ final class TlsChecks {
         TlsMaterial m = s.tls(p);
         X509Certificate leaf = m.leaf();
         if (leaf == null) {
-            return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile, List.of());
+            return needsCert(spec, p, m);
         }
         Set<String> hosts = new LinkedHashSet<>();
         List<Evidence> evidence = new ArrayList<>();
@@ -229,7 +239,7 @@ final class TlsChecks {
         TlsProfile p = TlsProfile.of(spec.string("tls"));
         X509Certificate leaf = s.tls(p).leaf();
         if (leaf == null) {
-            return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile, List.of());
+            return needsCert(spec, p, s.tls(p));
         }
         CertificateFacts.KeyStrength strength = CertificateFacts.keyStrength(leaf);
         List<Evidence> evidence = List.of(new Evidence.File(s.tls(p).certFile().path(), "key " + strength.algorithm()
@@ -255,7 +265,7 @@ final class TlsChecks {
         TlsProfile p = TlsProfile.of(spec.string("tls"));
         TlsMaterial m = s.tls(p);
         if (!(m.keyFile() instanceof FileRead.Ok key)) {
-            return Outcome.notEvaluated(spec, "not evaluated: " + p.keyFile + " could not be read", List.of());
+            return notRead(spec, p.keyFile, m.keyFile());
         }
         if (!key.hasOwnership()) {
             return Outcome.notEvaluated(spec, "not evaluated: " + p.keyFile + " has no file mode or owner here", List.of());
@@ -299,6 +309,14 @@ final class TlsChecks {
                 .map(problem -> Outcome.fail(spec, "certificate does not chain to " + p.trustedCaFile + ": " + problem
                         + "; " + p.verifiers + " reject it", evidence))
                 .orElseGet(() -> Outcome.pass(spec, "certificate chains to " + p.trustedCaFile, evidence));
+    }
+
+    /** A check that needs the parsed certificate: "not set" when it is not configured, else it was not usable. */
+    private static CheckResult needsCert(CheckSpec spec, TlsProfile p, TlsMaterial m) {
+        if (m.certFile() == null) {
+            return Outcome.notEvaluated(spec, "not evaluated: " + p.certFile + " is not set", List.of());
+        }
+        return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile, List.of());
     }
 
     private static CheckResult notRead(CheckSpec spec, String setting, FileRead file) {
