@@ -57,7 +57,7 @@ final class Containers {
                 boolean etcd = program.component() == Component.ETCD;
                 out.add(new Invocation(program.component(), program.argv(),
                         etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
-                        new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
+                        new ManifestFileView(container, pod, configMaps, nodeRoot),
                         runAsUser(container, pod.spec()), target, List.of(), warnings, etcd ? pod.clusterHint() : null,
                         null, null));
             }

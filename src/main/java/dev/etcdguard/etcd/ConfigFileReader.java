@@ -142,7 +142,11 @@ final class ConfigFileReader {
                 && (s.getValue().isEmpty() || s.getValue().equals("null") || s.getValue().equals("~"));
     }
 
-    /** Where the text is: the config file itself, or a value embedded in another file. */
+    /**
+     * Where the text is: the config file itself, or a value embedded in another file whose origin's line is the
+     * line before the text's first line and whose column is the number of columns before the text (a block
+     * scalar's indentation).
+     */
     private record Where(String file, Location origin) {}
 
     private static Location location(Where where, Node node) {
@@ -151,10 +155,12 @@ final class ConfigFileReader {
         if (where.origin() == null) {
             return Location.fileLine(where.file(), line, column);
         }
-        // A block scalar's text starts on the line after its indicator; its columns are shifted by the indentation.
+        // A block scalar's text starts on the line after its indicator, each line shifted by the indentation.
         Location o = where.origin();
-        return new Location(o.file() + ":" + (o.line() + line) + " (" + where.file() + " line " + line + ")",
-                o.file(), o.line() + line, column);
+        int outerLine = o.line() + line;
+        int outerColumn = Math.max(0, o.column()) + column;
+        return new Location(o.file() + ":" + outerLine + ":" + outerColumn + " (" + where.file() + " line " + line + ")",
+                o.file(), outerLine, outerColumn);
     }
 
     private static String firstLine(String message) {
