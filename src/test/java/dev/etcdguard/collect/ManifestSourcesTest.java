@@ -160,7 +160,7 @@ class ManifestSourcesTest {
                   extraArgs:
                     authorization-mode: Node,RBAC
                   timeoutForControlPlane: 4m0s
-                apiVersion: kubeadm.k8s.io/v1beta3
+                apiVersion: kubeadm.k8s.io/v1beta2
                 certificatesDir: /etc/kubernetes/pki
                 clusterName: kubernetes
                 controllerManager: {}
@@ -182,7 +182,7 @@ class ManifestSourcesTest {
                   cp1:
                     advertiseAddress: 10.0.0.11
                     bindPort: 6443
-                apiVersion: kubeadm.k8s.io/v1beta3
+                apiVersion: kubeadm.k8s.io/v1beta2
                 kind: ClusterStatus
             """;
 
@@ -209,6 +209,20 @@ class ManifestSourcesTest {
         assertThat(t.file()).isEqualTo(file.toString());
         assertThat(t.document()).isZero();
         assertThat(t.line()).isEqualTo(at(KUBEADM_CONFIG, "    local:").line() + 1); // at etcd.local's first key
+    }
+
+    @Test
+    void kubeadmConfigWithExternalEtcdIsAFindingAndKubeApiserver() throws IOException {
+        String text = KUBEADM_CONFIG.replace("local:\n        dataDir: /var/lib/etcd\n        extraArgs:\n"
+                + "          listen-peer-urls: http://10.0.0.11:2380\n", "external:\n        caFile: /etc/kubernetes/pki/etcd/ca.crt\n"
+                + "        certFile: /etc/kubernetes/pki/apiserver-etcd-client.crt\n"
+                + "        keyFile: /etc/kubernetes/pki/apiserver-etcd-client.key\n"
+                + "        endpoints:\n        - https://10.0.0.21:2379\n");
+        assertThat(text).isNotEqualTo(KUBEADM_CONFIG);
+        ManifestCollector.Output out = scan(write("kc.yaml", text));
+        assertThat(out.invocations()).extracting(Invocation::component).containsExactly(Component.KUBE_APISERVER);
+        assertThat(flagArg(out.invocations().get(0), "etcd-servers").value()).isEqualTo("--etcd-servers=https://10.0.0.21:2379");
+        assertThat(out.findings()).extracting(SourceFinding::kind).containsExactly(SourceFinding.Kind.EXTERNAL_ETCD);
     }
 
     @Test
