@@ -36,7 +36,8 @@ final class ConfigMaps {
      */
     record Value(String text, Location origin) {}
 
-    private record Where(String file, Path path, int document, int order, int line, Map<String, Value> data) {}
+    /** Where a ConfigMap is: document {@code document} of the file, or item {@code item} of that document (a List). */
+    private record Where(String file, Path path, int document, int item, int order, int line, Map<String, Value> data) {}
 
     private final Map<String, List<Where>> index = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Value>> loaded = new HashMap<>();
@@ -49,17 +50,19 @@ final class ConfigMaps {
     /**
      * Records a ConfigMap document; {@code path} null means the text cannot be read again (stdin).
      *
+     * @param item  its index in the {@code items} of a List document, or -1 when it is the document
      * @param order the position of its file among the inputs (a later one wins over an earlier one)
      * @param text  the text of the whole file, for the indentation of block scalars
      */
-    void add(String file, Path path, int document, int order, Node node, String text) {
+    void add(String file, Path path, int document, int item, int order, Node node, String text) {
         String name = Yaml.str(Yaml.path(node, "metadata", "name"));
         if (name != null) {
-            Where where = new Where(file, path, document, order, Yaml.line(node), path == null ? data(file, node, text) : null);
+            Where where = new Where(file, path, document, item, order, Yaml.line(node),
+                    path == null ? data(file, node, text) : null);
             index.compute(key(Manifests.namespace(node), name), (k, list) -> {
                 List<Where> l = list == null ? new ArrayList<>() : new ArrayList<>(list);
                 l.add(where);
-                l.sort(Comparator.comparingInt(Where::order).thenComparingInt(Where::document));
+                l.sort(Comparator.comparingInt(Where::order).thenComparingInt(Where::document).thenComparingInt(Where::item));
                 return List.copyOf(l);
             });
         }
@@ -146,7 +149,9 @@ final class ConfigMaps {
             int i = 0;
             for (Node doc : new Compose(Yaml.settings(where.file(), codePointLimit)).composeAllFromString(text)) {
                 if (i++ == where.document()) {
-                    return data(where.file(), doc, text);
+                    List<Node> items = Yaml.seq(Yaml.get(doc, "items"));
+                    Node node = where.item() < 0 ? doc : where.item() < items.size() ? items.get(where.item()) : null;
+                    return node == null ? null : data(where.file(), node, text);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -185,21 +185,30 @@ public final class ManifestCollector {
                             "not readable as Kubernetes reads it (document " + i + "): " + problem));
                 }
                 String kind = Yaml.str(Yaml.get(doc, "kind"));
-                if ("ConfigMap".equals(kind)) {
-                    configMaps.add(file, input.path(), i, order, doc, text);
-                    if (Kubeadm.isKubeadmConfigMap(doc)) {
-                        embedded.add(Kubeadm.embedded(file, i, doc, text, codePointLimit()));
-                    }
-                } else if (Kubeadm.isKubeadm(doc)) {
-                    kubeadm.add(new AbstractMap.SimpleImmutableEntry<>(i, doc));
-                } else {
-                    Manifests.PodSpec template = Manifests.template(doc);
-                    for (Manifests.PodSpec pod : template != null ? List.of(template) : Manifests.podSpecs(doc)) {
-                        Set<Component> components = Containers.components(file, pod);
-                        if (!components.isEmpty()) {
-                            pods.add(new AbstractMap.SimpleImmutableEntry<>(i, pod));
-                            etcd |= components.contains(Component.ETCD);
+                // ConfigMaps, by themselves or in a List (kubectl get ... -o yaml of several objects)
+                List<Node> items = kind != null && kind.endsWith("List") ? Yaml.seq(Yaml.get(doc, "items")) : List.of(doc);
+                for (int item = 0; item < items.size(); item++) {
+                    Node cm = items.get(item);
+                    if ("ConfigMap".equals(Yaml.str(Yaml.get(cm, "kind")))) {
+                        configMaps.add(file, input.path(), i, cm == doc ? -1 : item, order, cm, text);
+                        if (Kubeadm.isKubeadmConfigMap(cm)) {
+                            embedded.add(Kubeadm.embedded(file, i, cm, text, codePointLimit()));
                         }
+                    }
+                }
+                if ("ConfigMap".equals(kind)) {
+                    continue;
+                }
+                if (Kubeadm.isKubeadm(doc)) {
+                    kubeadm.add(new AbstractMap.SimpleImmutableEntry<>(i, doc));
+                    continue;
+                }
+                Manifests.PodSpec template = Manifests.template(doc);
+                for (Manifests.PodSpec pod : template != null ? List.of(template) : Manifests.podSpecs(doc)) {
+                    Set<Component> components = Containers.components(file, pod);
+                    if (!components.isEmpty()) {
+                        pods.add(new AbstractMap.SimpleImmutableEntry<>(i, pod));
+                        etcd |= components.contains(Component.ETCD);
                     }
                 }
             }

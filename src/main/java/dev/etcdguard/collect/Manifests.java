@@ -24,7 +24,7 @@ final class Manifests {
     }
 
     /** The warning for a document that is no Kubernetes object but holds a pod spec. */
-    static final String NOT_AN_OBJECT = "not a Kubernetes object (no kind and apiVersion); evaluated as a pod template";
+    static final String NOT_AN_OBJECT = "not a Kubernetes object; evaluated as a pod template (the document has no kind)";
 
     private Manifests() {}
 
@@ -44,12 +44,12 @@ final class Manifests {
     }
 
     /**
-     * The pod spec of a document without {@code kind} and {@code apiVersion} (a pod template, a chart's values):
+     * The pod spec of a document without {@code kind} (a pod template, a chart's values, a snippet):
      * {@code spec.template.spec}, {@code template.spec}, {@code spec} or the document itself, whichever has
      * {@code containers}; or null.
      */
     static PodSpec template(Node document) {
-        if (Yaml.get(document, "kind") != null || Yaml.get(document, "apiVersion") != null) {
+        if (Yaml.get(document, "kind") != null) {
             return null;
         }
         for (String[] path : new String[][] {{"spec", "template", "spec"}, {"template", "spec"}, {"spec"}, {}}) {

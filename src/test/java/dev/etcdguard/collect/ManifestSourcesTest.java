@@ -226,6 +226,28 @@ class ManifestSourcesTest {
     }
 
     @Test
+    void configMapsInAListAreReadLikeConfigMapsByThemselves() throws IOException {
+        // kubectl -n kube-system get cm -o yaml: a List of every ConfigMap
+        String list = "apiVersion: v1\nkind: List\nitems:\n"
+                + ("- " + KUBEADM_CONFIG.indent(2).substring(2)).stripTrailing() + "\n"
+                + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: etcd-config, namespace: db}\n  data:\n"
+                + "    etcd.conf.yml: |\n      name: listed\n";
+        Path file = write("list.yaml", list);
+        ManifestCollector.Output out = scan(write("pod.yaml", CONFIG_POD), file);
+        assertThat(out.findings()).isEmpty();
+        List<Invocation> etcd = etcd(out);
+        assertThat(etcd).hasSize(2);
+        Invocation kubeadm = etcd.stream().filter(i -> ((Target.Manifest) i.target()).file().equals(file.toString()))
+                .findFirst().orElseThrow();
+        Arg peer = flagArg(kubeadm, "listen-peer-urls");
+        Pos expected = at(list, "http://10.0.0.11:2380");
+        assertThat(peer.location().line()).isEqualTo(expected.line());
+        assertThat(peer.location().column()).isEqualTo(expected.column());
+        Invocation pod = etcd.stream().filter(i -> i != kubeadm).findFirst().orElseThrow();
+        assertThat(text(pod.files().lookup("/etc/etcd/etcd.conf.yml"))).isEqualTo("name: listed\n");
+    }
+
+    @Test
     void kubeadmConfigAsJsonPutsEveryLocationAtTheValue() throws IOException {
         String json = """
                 {"apiVersion": "v1", "kind": "ConfigMap",
