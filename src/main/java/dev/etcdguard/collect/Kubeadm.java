@@ -9,10 +9,14 @@ import dev.etcdguard.etcd.Location;
 import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.etcd.Target;
 import java.nio.file.Path;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -50,16 +54,24 @@ final class Kubeadm {
 
     /** The kubeadm documents of the kubeadm-config ConfigMap {@code doc} (document {@code index} of a file). */
     static Embedded embedded(String file, int index, Node doc, String text, int codePointLimit) {
+        Node data = Yaml.get(doc, "data");
+        if (Yaml.get(data, "ClusterConfiguration") == null) {
+            return new Embedded(index, List.of(), null, Yaml.get(data, "MasterConfiguration") != null
+                    ? "ConfigMap kube-system/kubeadm-config holds a MasterConfiguration (kubeadm before 1.12), which this"
+                            + " scan does not evaluate"
+                    : "ConfigMap kube-system/kubeadm-config has no data.ClusterConfiguration, where kubeadm keeps its"
+                            + " configuration: nothing of it is evaluated");
+        }
         List<Map.Entry<Integer, Node>> docs = new ArrayList<>();
         Location relocateTo = null;
         int[] lineStarts = null;
         for (String key : List.of("ClusterConfiguration", "ClusterStatus")) {
-            if (!(Yaml.get(Yaml.get(doc, "data"), key) instanceof ScalarNode value)) {
+            if (!(Yaml.get(data, key) instanceof ScalarNode value)) {
                 continue;
             }
             String what = "ConfigMap kube-system/kubeadm-config data." + key;
             String inner = value.getValue();
-            if (value.getScalarStyle() == org.snakeyaml.engine.v2.common.ScalarStyle.LITERAL) {
+            if (value.getScalarStyle() == ScalarStyle.LITERAL) {
                 // the text as it stands in the file: its nodes then carry the file's own lines and columns
                 lineStarts = lineStarts != null ? lineStarts : ConfigMaps.lineStarts(text);
                 String pad = " ".repeat(ConfigMaps.blockIndent(text, lineStarts, Yaml.line(value), inner));
@@ -69,22 +81,23 @@ final class Kubeadm {
             } else if (relocateTo == null) {
                 relocateTo = Yaml.location(file, value, what);
             }
-            Node config;
+            String problem;
+            Node config = null;
             try {
-                config = new org.snakeyaml.engine.v2.api.lowlevel.Compose(Yaml.settings(file, codePointLimit))
-                        .composeString(inner).orElse(null);
+                config = new Compose(Yaml.settings(file, codePointLimit)).composeString(inner).orElse(null);
+                problem = config == null ? "empty" : Yaml.problem(config, new long[] {inner.length() + 1_000_000L});
             } catch (RuntimeException | StackOverflowError e) {
-                return new Embedded(index, List.of(), null, what + " is not valid YAML: "
-                        + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\n\\s*", " "));
+                problem = "not valid YAML: " + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\n\\s*", " ");
             }
-            String problem = config == null ? "empty" : Yaml.problem(config, new long[] {inner.length() + 1_000_000L});
             if (problem == null && !(isKubeadm(config) && key.equals(Yaml.str(Yaml.get(config, "kind"))))) {
                 problem = "not a kubeadm " + key + " (apiVersion kubeadm.k8s.io/..., kind " + key + ")";
             }
-            if (problem != null) {
+            if (problem != null && key.equals("ClusterConfiguration")) {
                 return new Embedded(index, List.of(), null, what + " cannot be read as kubeadm reads it: " + problem);
             }
-            docs.add(new java.util.AbstractMap.SimpleImmutableEntry<>(index, config));
+            if (problem == null) {
+                docs.add(new AbstractMap.SimpleImmutableEntry<>(index, config));
+            } // a ClusterStatus that cannot be read names no node: the ClusterConfiguration is evaluated without it
         }
         return new Embedded(index, docs, relocateTo, null);
     }
@@ -94,7 +107,7 @@ final class Kubeadm {
      * scalar (JSON, a quoted string), whose lines are not the file's.
      */
     static Outcome relocate(Outcome outcome, Location at) {
-        java.util.function.UnaryOperator<Location> move = l -> l == null ? at
+        UnaryOperator<Location> move = l -> l == null ? at
                 : new Location(at.file() + ":" + at.line() + ":" + at.column() + " ("
                         + l.label().replaceFirst("^.*?:(\\d+):\\d+ \\((.*)\\)$", "$2 at line $1")
                         + " of " + at.label().replaceFirst("^[^(]*\\((.*)\\)$", "$1") + ")", at.file(), at.line(), at.column());

@@ -284,6 +284,23 @@ class ManifestSourcesTest {
             assertThat(f.kind()).isEqualTo(SourceFinding.Kind.UNREADABLE_INPUT);
             assertThat(f.message()).contains("data.ClusterConfiguration").contains("not a kubeadm ClusterConfiguration");
         });
+        // kubeadm before 1.12 kept a MasterConfiguration there
+        ManifestCollector.Output master = scan(write("master.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: kubeadm-config, namespace: kube-system}
+                data:
+                  MasterConfiguration: |
+                    apiVersion: kubeadm.k8s.io/v1alpha2
+                    kind: MasterConfiguration
+                """));
+        assertThat(master.invocations()).isEmpty();
+        assertThat(master.findings()).singleElement().satisfies(f -> assertThat(f.message()).contains("MasterConfiguration")
+                .contains("does not evaluate"));
+        // a ClusterStatus that cannot be read names no node; the ClusterConfiguration is still evaluated
+        Invocation noStatus = onlyEtcd(scan(write("nostatus.yaml",
+                KUBEADM_CONFIG.replace("kind: ClusterStatus", "kind: Other"))));
+        assertThat(flagArg(noStatus, "name").value()).isEqualTo("--name=node");
         // a ConfigMap of that name in another namespace is no kubeadm configuration
         assertThat(scan(write("other.yaml", KUBEADM_CONFIG.replace("namespace: kube-system", "namespace: default")))
                 .invocations()).isEmpty();
