@@ -32,7 +32,9 @@ final class ConfigMaps {
      * One data value and where its text starts: {@code origin}'s line is the line before the text's first line,
      * its column the number of columns before the text (a block scalar's indentation), so that line {@code l},
      * column {@code c} of the text is line {@code origin.line + l}, column {@code origin.column + c} of the file.
-     * Exact for a literal block scalar ({@code |}); for other styles exact on the text's first line only.
+     * Exact for a literal block scalar ({@code |}) and a value of one line; a folded block ({@code >}) is exact on
+     * its first line. A negative column marks a quoted or plain value of several lines, whose lines are not the
+     * file's: every position in it is the value's own, line {@code origin.line + 1}, column {@code -origin.column}.
      */
     record Value(String text, Location origin) {}
 
@@ -172,9 +174,11 @@ final class ConfigMaps {
                 if (style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED) {
                     lineStarts = lineStarts != null ? lineStarts : lineStarts(text);
                     origin = new Location(file + ":" + line, file, line, blockIndent(text, lineStarts, line, value.getValue()));
-                } else {
+                } else if (value.getValue().indexOf('\n') < 0) { // one line: exact
                     int quote = style == ScalarStyle.PLAIN ? 0 : 1; // the text starts after the opening quote
                     origin = new Location(file + ":" + line, file, line - 1, column - 1 + quote);
+                } else { // a quoted or plain scalar of several lines: they are not the file's; all at the value
+                    origin = new Location(file + ":" + line, file, line - 1, -column);
                 }
                 data.put(key.getValue(), new Value(value.getValue(), origin));
             }

@@ -145,7 +145,8 @@ final class ConfigFileReader {
     /**
      * Where the text is: the config file itself, or a value embedded in another file whose origin's line is the
      * line before the text's first line and whose column is the number of columns before the text (a block
-     * scalar's indentation).
+     * scalar's indentation); a negative column puts every position at the value itself (line + 1, -column):
+     * a quoted value's lines are not the file's.
      */
     private record Where(String file, Location origin) {}
 
@@ -157,8 +158,8 @@ final class ConfigFileReader {
         }
         // A block scalar's text starts on the line after its indicator, each line shifted by the indentation.
         Location o = where.origin();
-        int outerLine = o.line() + line;
-        int outerColumn = Math.max(0, o.column()) + column;
+        int outerLine = o.column() < 0 ? o.line() + 1 : o.line() + line;
+        int outerColumn = o.column() < 0 ? -o.column() : o.column() + column;
         return new Location(o.file() + ":" + outerLine + ":" + outerColumn + " (" + where.file() + " line " + line + ")",
                 o.file(), outerLine, outerColumn);
     }

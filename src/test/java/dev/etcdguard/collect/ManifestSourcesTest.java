@@ -131,7 +131,7 @@ class ManifestSourcesTest {
     }
 
     @Test
-    void configFileInAQuotedValueIsExactOnItsFirstLine() throws IOException {
+    void configFileInAQuotedValueIsLocatedAtTheValue() throws IOException {
         String cm = """
                 apiVersion: v1
                 kind: ConfigMap
@@ -141,9 +141,23 @@ class ManifestSourcesTest {
                 """;
         Invocation inv = onlyEtcd(scan(write("pod.yaml", CONFIG_POD), write("cm.yaml", cm)));
         EffectiveConfig config = ConfigResolver.resolve(inv, new ArrayList<>());
-        Location name = ((Provenance.ConfigFile) config.get("name").provenance()).location();
-        assertThat(name.line()).isEqualTo(at(cm, "m1").line());
-        assertThat(name.column()).isEqualTo(at(cm, "m1").column());
+        // its lines are not the file's: every setting is at the value, with its line in the text
+        Pos value = at(cm, "\"name: m1");
+        for (String flag : List.of("name", "listen-peer-urls")) {
+            Location l = ((Provenance.ConfigFile) config.get(flag).provenance()).location();
+            assertThat(l.line()).as(flag).isEqualTo(value.line());
+            assertThat(l.column()).as(flag).isEqualTo(value.column());
+        }
+        assertThat(((Provenance.ConfigFile) config.get("listen-peer-urls").provenance()).location().label())
+                .endsWith("(/etc/etcd/etcd.conf.yml line 2)");
+        // a value of one line is exact
+        String one = cm.replace("\"name: m1\\nlisten-peer-urls: http://10.0.0.11:2380\\n\"", "'name: m1'");
+        assertThat(one).isNotEqualTo(cm);
+        Invocation single = onlyEtcd(scan(write("pod.yaml", CONFIG_POD), write("cm.yaml", one)));
+        Location name = ((Provenance.ConfigFile) ConfigResolver.resolve(single, new ArrayList<>()).get("name")
+                .provenance()).location();
+        assertThat(name.line()).isEqualTo(at(one, "m1").line());
+        assertThat(name.column()).isEqualTo(at(one, "m1").column());
     }
 
     // ---------------------------------------------------------------- kubeadm-config
