@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -97,7 +98,7 @@ public final class ManifestCollector {
         ConfigMaps configMaps = new ConfigMaps(codePointLimit());
         progress.started(inputs.size());
         List<ManifestInputs.Input> all = inputs;
-        List<Parsed> parsed = java.util.stream.IntStream.range(0, all.size()).parallel().mapToObj(n -> {
+        List<Parsed> parsed = IntStream.range(0, all.size()).parallel().mapToObj(n -> {
             Parsed p = parse(all.get(n), n, configMaps);
             progress.fileDone();
             return p;
