@@ -74,7 +74,7 @@ final class Containers {
                     env.put(v.name(), v);
                     envNotes.remove(v.name());
                 }
-                ManifestFileView files = new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot);
+                ManifestFileView files = new ManifestFileView(container, pod, configMaps, nodeRoot);
                 List<Arg> argv = program.argv();
                 List<String> problems = new ArrayList<>();
                 if (program.problem() != null) {

@@ -9,10 +9,14 @@ import dev.etcdguard.etcd.Location;
 import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.etcd.Target;
 import java.nio.file.Path;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -30,6 +34,100 @@ final class Kubeadm {
 
     private Kubeadm() {}
 
+    /**
+     * The kubeadm documents of a kube-system/kubeadm-config ConfigMap (where {@code kubeadm init} uploads its
+     * configuration): {@code data.ClusterConfiguration}, and {@code data.ClusterStatus} (kubeadm before v1.22),
+     * composed where they stand in the file.
+     *
+     * @param relocateTo where every location is put when the value's text is not a literal block scalar (its
+     *                   lines and columns are then not the file's), or null when the locations are exact
+     * @param problem    why the ConfigMap's configuration cannot be read, or null
+     */
+    record Embedded(int document, List<Map.Entry<Integer, Node>> docs, Location relocateTo, String problem) {}
+
+    /** True for the ConfigMap kube-system/kubeadm-config. */
+    static boolean isKubeadmConfigMap(Node doc) {
+        return "ConfigMap".equals(Yaml.str(Yaml.get(doc, "kind")))
+                && "kubeadm-config".equals(Yaml.str(Yaml.path(doc, "metadata", "name")))
+                && "kube-system".equals(Yaml.str(Yaml.path(doc, "metadata", "namespace")));
+    }
+
+    /** The kubeadm documents of the kubeadm-config ConfigMap {@code doc} (document {@code index} of a file). */
+    static Embedded embedded(String file, int index, Node doc, String text, int codePointLimit) {
+        Node data = Yaml.get(doc, "data");
+        if (Yaml.get(data, "ClusterConfiguration") == null) {
+            return new Embedded(index, List.of(), null, Yaml.get(data, "MasterConfiguration") != null
+                    ? "ConfigMap kube-system/kubeadm-config holds a MasterConfiguration (kubeadm before 1.12), which this"
+                            + " scan does not evaluate"
+                    : "ConfigMap kube-system/kubeadm-config has no data.ClusterConfiguration, where kubeadm keeps its"
+                            + " configuration: nothing of it is evaluated");
+        }
+        List<Map.Entry<Integer, Node>> docs = new ArrayList<>();
+        Location relocateTo = null;
+        int[] lineStarts = null;
+        for (String key : List.of("ClusterConfiguration", "ClusterStatus")) {
+            if (!(Yaml.get(data, key) instanceof ScalarNode value)) {
+                continue;
+            }
+            String what = "ConfigMap kube-system/kubeadm-config data." + key;
+            String inner = value.getValue();
+            if (value.getScalarStyle() == ScalarStyle.LITERAL) {
+                // the text as it stands in the file: its nodes then carry the file's own lines and columns
+                lineStarts = lineStarts != null ? lineStarts : ConfigMaps.lineStarts(text);
+                String pad = " ".repeat(ConfigMaps.blockIndent(text, lineStarts, Yaml.line(value), inner));
+                StringBuilder b = new StringBuilder("\n".repeat(Yaml.line(value)));
+                inner.lines().forEach(l -> b.append(l.isEmpty() ? "" : pad).append(l).append('\n'));
+                inner = b.toString();
+            } else if (relocateTo == null) {
+                relocateTo = Yaml.location(file, value, what);
+            }
+            String problem;
+            Node config = null;
+            try {
+                config = new Compose(Yaml.settings(file, codePointLimit)).composeString(inner).orElse(null);
+                problem = config == null ? "empty" : Yaml.problem(config, new long[] {inner.length() + 1_000_000L});
+            } catch (RuntimeException | StackOverflowError e) {
+                problem = "not valid YAML: " + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\n\\s*", " ");
+            }
+            if (problem == null && !(isKubeadm(config) && key.equals(Yaml.str(Yaml.get(config, "kind"))))) {
+                problem = "not a kubeadm " + key + " (apiVersion kubeadm.k8s.io/..., kind " + key + ")";
+            }
+            if (problem != null && key.equals("ClusterConfiguration")) {
+                return new Embedded(index, List.of(), null, what + " cannot be read as kubeadm reads it: " + problem);
+            }
+            if (problem == null) {
+                docs.add(new AbstractMap.SimpleImmutableEntry<>(index, config));
+            } // a ClusterStatus that cannot be read names no node: the ClusterConfiguration is evaluated without it
+        }
+        return new Embedded(index, docs, relocateTo, null);
+    }
+
+    /**
+     * The outcome with every location put at {@code at}: for a configuration whose text is not a literal block
+     * scalar (JSON, a quoted string), whose lines are not the file's.
+     */
+    static Outcome relocate(Outcome outcome, Location at) {
+        UnaryOperator<Location> move = l -> l == null ? at
+                : new Location(at.file() + ":" + at.line() + ":" + at.column() + " ("
+                        + l.label().replaceFirst("^.*?:(\\d+):\\d+ \\((.*)\\)$", "$2 at line $1")
+                        + " of " + at.label().replaceFirst("^[^(]*\\((.*)\\)$", "$1") + ")", at.file(), at.line(), at.column());
+        List<Invocation> moved = new ArrayList<>();
+        for (Invocation inv : outcome.invocations()) {
+            List<Arg> argv = inv.argv().stream().map(a -> new Arg(a.value(), move.apply(a.location()))).toList();
+            List<EnvVar> env = inv.env() == null ? null
+                    : inv.env().stream().map(e -> new EnvVar(e.name(), e.value(), move.apply(e.location()))).toList();
+            Target target = inv.target() instanceof Target.Manifest m
+                    ? new Target.Manifest(m.file(), m.document(), at.line(), at.column(), m.resource(), m.container(), m.member())
+                    : inv.target();
+            moved.add(new Invocation(inv.component(), argv, env, inv.files(), inv.runAsUid(), target, inv.problems(),
+                    inv.warnings(), inv.clusterHint(), inv.podSpecFile(), inv.version(), inv.notes()));
+        }
+        List<SourceFinding> findings = outcome.findings().stream().map(f -> f.target() instanceof Target.Manifest m
+                ? new SourceFinding(f.kind(), new Target.Manifest(m.file(), m.document(), at.line(), at.column(),
+                        m.resource(), m.container(), m.member()), f.message()) : f).toList();
+        return new Outcome(moved, findings);
+    }
+
     static boolean isKubeadm(Node doc) {
         String apiVersion = Yaml.str(Yaml.get(doc, "apiVersion"));
         return apiVersion != null && apiVersion.startsWith("kubeadm.k8s.io/");
@@ -42,9 +140,20 @@ final class Kubeadm {
     static Outcome read(String file, List<Map.Entry<Integer, Node>> docs, Path nodeRoot) {
         String nodeName = "node";
         String address = "ADVERTISE_ADDRESS";
+        String statusHint = null;
         for (Map.Entry<Integer, Node> d : docs) {
             Node doc = d.getValue();
             String kind = Yaml.str(Yaml.get(doc, "kind"));
+            List<NodeTuple> endpoints = Yaml.entries(Yaml.get(doc, "apiEndpoints"));
+            if ("ClusterStatus".equals(kind) && endpoints.size() == 1) { // kubeadm before v1.22: node -> its endpoint
+                nodeName = Yaml.str(endpoints.get(0).getKeyNode()) != null ? Yaml.str(endpoints.get(0).getKeyNode()) : nodeName;
+                String adv = Yaml.str(Yaml.get(endpoints.get(0).getValueNode(), "advertiseAddress"));
+                address = adv != null ? adv : address;
+            } else if ("ClusterStatus".equals(kind) && endpoints.size() > 1) {
+                statusHint = "kubeadm ClusterStatus lists " + endpoints.size() + " control-plane nodes ("
+                        + String.join(", ", endpoints.stream().map(t -> String.valueOf(Yaml.str(t.getKeyNode()))).toList())
+                        + "): each runs a stacked etcd member";
+            }
             if ("InitConfiguration".equals(kind) || "JoinConfiguration".equals(kind)) {
                 String name = Yaml.str(Yaml.path(doc, "nodeRegistration", "name"));
                 nodeName = name != null ? name : nodeName;
@@ -76,8 +185,9 @@ final class Kubeadm {
             Node local = Yaml.get(etcd, "local");
             Node anchor = local != null ? local : doc;
             String certDir = Yaml.str(Yaml.get(doc, "certificatesDir"));
-            invocations.add(invocation(file, d.getKey(), doc, local, anchor, nodeName, address,
-                    certDir == null ? "/etc/kubernetes/pki" : certDir, nodeRoot));
+            Invocation inv = invocation(file, d.getKey(), doc, local, anchor, nodeName, address,
+                    certDir == null ? "/etc/kubernetes/pki" : certDir, nodeRoot);
+            invocations.add(inv.clusterHint() == null && statusHint != null ? inv.withClusterHint(statusHint) : inv);
         }
         invocations.addAll(apiServers);
         return new Outcome(invocations, findings);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -52,7 +53,13 @@ public final class ManifestCollector {
      * kube-apiserver (by document index), whether one of them runs etcd, its kubeadm documents.
      */
     private record Parsed(ManifestInputs.Input input, List<Map.Entry<Integer, Manifests.PodSpec>> pods,
-                          boolean runsEtcd, List<Map.Entry<Integer, Node>> kubeadm, int documents, SourceFinding error) {}
+                          boolean runsEtcd, List<Map.Entry<Integer, Node>> kubeadm, List<Kubeadm.Embedded> embedded,
+                          int documents, SourceFinding error) {
+        Parsed(ManifestInputs.Input input, List<Map.Entry<Integer, Manifests.PodSpec>> pods, boolean runsEtcd,
+               List<Map.Entry<Integer, Node>> kubeadm, int documents, SourceFinding error) {
+            this(input, pods, runsEtcd, kubeadm, List.of(), documents, error);
+        }
+    }
 
     /** Told how many files there are, then of each one read; called from several threads. */
     public interface Progress {
@@ -87,10 +94,12 @@ public final class ManifestCollector {
         for (Path dir : staticPodDirs) {
             inputs.addAll(ManifestInputs.staticPodDir(dir, findings));
         }
+        inputs = ManifestInputs.distinct(inputs);
         ConfigMaps configMaps = new ConfigMaps(codePointLimit());
         progress.started(inputs.size());
-        List<Parsed> parsed = inputs.parallelStream().map(in -> {
-            Parsed p = parse(in, configMaps);
+        List<ManifestInputs.Input> all = inputs;
+        List<Parsed> parsed = IntStream.range(0, all.size()).parallel().mapToObj(n -> {
+            Parsed p = parse(all.get(n), n, configMaps);
             progress.fileDone();
             return p;
         }).toList();
@@ -105,6 +114,14 @@ public final class ManifestCollector {
             for (Map.Entry<Integer, Manifests.PodSpec> pod : p.pods()) {
                 for (Invocation inv : Containers.read(p.input().display(), pod.getKey(), pod.getValue(), configMaps,
                         options.nodeRoot())) {
+                    List<String> more = new ArrayList<>();
+                    if (pod.getValue().warning() != null) {
+                        more.add(pod.getValue().warning());
+                    }
+                    if (inv.target() instanceof Target.Manifest m) {
+                        more.addAll(configMaps.ambiguities(pod.getValue(), m.container()));
+                    }
+                    inv = inv.withWarnings(more);
                     invocations.add(p.input().staticPod() ? inv.withPodSpecFile(p.input().path()) : inv);
                 }
             }
@@ -113,15 +130,28 @@ public final class ManifestCollector {
                 invocations.addAll(k.invocations());
                 findings.addAll(k.findings());
             }
+            for (Kubeadm.Embedded e : p.embedded()) { // kube-system/kubeadm-config: one kubeadm configuration each
+                if (e.problem() != null) {
+                    findings.add(new SourceFinding(SourceFinding.Kind.UNREADABLE_INPUT, new Target.Manifest(
+                            p.input().display(), e.document(), 0, 0, "ConfigMap/kube-system/kubeadm-config", null, null),
+                            e.problem()));
+                    continue;
+                }
+                Kubeadm.Outcome k = Kubeadm.read(p.input().display(), e.docs(), options.nodeRoot());
+                k = e.relocateTo() == null ? k : Kubeadm.relocate(k, e.relocateTo());
+                invocations.addAll(k.invocations());
+                findings.addAll(k.findings());
+            }
         }
         findings.addAll(duplicateStaticPods(parsed));
         return new Output(invocations, findings, inputs.size(), documents);
     }
 
-    private Parsed parse(ManifestInputs.Input input, ConfigMaps configMaps) {
+    private Parsed parse(ManifestInputs.Input input, int order, ConfigMaps configMaps) {
         List<Map.Entry<Integer, Manifests.PodSpec>> pods = new ArrayList<>();
         boolean etcd = false;
         List<Map.Entry<Integer, Node>> kubeadm = new ArrayList<>();
+        List<Kubeadm.Embedded> embedded = new ArrayList<>();
         String file = input.display();
         String text;
         try {
@@ -145,17 +175,30 @@ public final class ManifestCollector {
                             "not readable as Kubernetes reads it (document " + i + "): " + problem));
                 }
                 String kind = Yaml.str(Yaml.get(doc, "kind"));
-                if ("ConfigMap".equals(kind)) {
-                    configMaps.add(file, input.path(), i, doc);
-                } else if (Kubeadm.isKubeadm(doc)) {
-                    kubeadm.add(new AbstractMap.SimpleImmutableEntry<>(i, doc));
-                } else {
-                    for (Manifests.PodSpec pod : Manifests.podSpecs(doc)) {
-                        Set<Component> components = Containers.components(file, pod);
-                        if (!components.isEmpty()) {
-                            pods.add(new AbstractMap.SimpleImmutableEntry<>(i, pod));
-                            etcd |= components.contains(Component.ETCD);
+                // ConfigMaps, by themselves or in a List (kubectl get ... -o yaml of several objects)
+                List<Node> items = kind != null && kind.endsWith("List") ? Yaml.seq(Yaml.get(doc, "items")) : List.of(doc);
+                for (int item = 0; item < items.size(); item++) {
+                    Node cm = items.get(item);
+                    if ("ConfigMap".equals(Yaml.str(Yaml.get(cm, "kind")))) {
+                        configMaps.add(file, input.path(), i, cm == doc ? -1 : item, order, cm, text);
+                        if (Kubeadm.isKubeadmConfigMap(cm)) {
+                            embedded.add(Kubeadm.embedded(file, i, cm, text, codePointLimit()));
                         }
+                    }
+                }
+                if ("ConfigMap".equals(kind)) {
+                    continue;
+                }
+                if (Kubeadm.isKubeadm(doc)) {
+                    kubeadm.add(new AbstractMap.SimpleImmutableEntry<>(i, doc));
+                    continue;
+                }
+                Manifests.PodSpec template = Manifests.template(doc);
+                for (Manifests.PodSpec pod : template != null ? List.of(template) : Manifests.podSpecs(doc)) {
+                    Set<Component> components = Containers.components(file, pod);
+                    if (!components.isEmpty()) {
+                        pods.add(new AbstractMap.SimpleImmutableEntry<>(i, pod));
+                        etcd |= components.contains(Component.ETCD);
                     }
                 }
             }
@@ -173,7 +216,7 @@ public final class ManifestCollector {
         if (documents == 0) {
             return new Parsed(input, pods, etcd, kubeadm, 0, ManifestInputs.unreadable(file, "no YAML documents (empty file)"));
         }
-        return new Parsed(input, pods, etcd, kubeadm, documents, null);
+        return new Parsed(input, pods, etcd, kubeadm, embedded, documents, null);
     }
 
     private int codePointLimit() {

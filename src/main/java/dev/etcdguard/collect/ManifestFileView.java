@@ -18,13 +18,15 @@ final class ManifestFileView implements FileView {
     private final Node container;
     private final Node podSpec;
     private final String namespace;
+    private final List<String> claimTemplates;
     private final ConfigMaps configMaps;
     private final Path nodeRoot;
 
-    ManifestFileView(Node container, Node podSpec, String namespace, ConfigMaps configMaps, Path nodeRoot) {
+    ManifestFileView(Node container, Manifests.PodSpec pod, ConfigMaps configMaps, Path nodeRoot) {
         this.container = container;
-        this.podSpec = podSpec;
-        this.namespace = namespace;
+        this.podSpec = pod.spec();
+        this.namespace = pod.namespace();
+        this.claimTemplates = pod.claimTemplates();
         this.configMaps = configMaps;
         this.nodeRoot = nodeRoot;
     }
@@ -77,6 +79,10 @@ final class ManifestFileView implements FileView {
                 volume = v;
             }
         }
+        if (volume == null && claimTemplates.contains(volumeName)) {
+            return new Lookup.Elsewhere("in volume " + volumeName + ", the PersistentVolumeClaim of each pod from the"
+                    + " StatefulSet's volumeClaimTemplates, whose content a manifest does not show", false);
+        }
         if (volume == null) {
             return new Lookup.Elsewhere("volumeMount " + mountPath + " names volume " + volumeName
                     + ", which the pod does not define", true);
@@ -98,41 +104,110 @@ final class ManifestFileView implements FileView {
         }
         Node configMap = Yaml.get(volume, "configMap");
         if (configMap != null) {
-            return configMapFile(configMap, rest, volumeName);
+            Lookup found = configMapFile(configMap, rest, "volume " + volumeName, false);
+            return found != null ? found : new Lookup.Elsewhere("volume " + volumeName + " holds only the items it lists of"
+                    + " ConfigMap " + namespace + "/" + Yaml.str(configMap, "name") + ", and none at " + rest, true);
         }
         Node secret = Yaml.get(volume, "secret");
         if (secret != null) {
             return new Lookup.Elsewhere("in Secret " + Yaml.str(secret, "secretName")
                     + " (Secrets are not read from manifests)", false);
         }
+        Node projected = Yaml.get(volume, "projected");
+        if (projected != null) {
+            return projected(projected, rest, volumeName);
+        }
         return new Lookup.Elsewhere("in volume " + volumeName + ", whose content a manifest does not show", false);
     }
 
-    private Lookup configMapFile(Node configMap, String rest, String volumeName) {
-        String name = Yaml.str(configMap, "name");
-        Map<String, ConfigMaps.Value> data = configMaps.get(namespace, name);
-        if (data == null) {
-            return new Lookup.Elsewhere("in ConfigMap " + namespace + "/" + name + " (volume " + volumeName
-                    + "), which is not among the scanned files", false);
+    /**
+     * A file of a projected volume: the source that puts a file at {@code rest} (a ConfigMap among the scanned
+     * documents gives its content; a Secret, the downward API or a service-account token are there but not
+     * readable here), or what may put it there.
+     */
+    private Lookup projected(Node projected, String rest, String volumeName) {
+        String where = "projected volume " + volumeName;
+        List<String> maybe = new java.util.ArrayList<>();
+        for (Node source : Yaml.seq(Yaml.get(projected, "sources"))) {
+            Node configMap = Yaml.get(source, "configMap");
+            if (configMap != null) {
+                Lookup found = configMapFile(configMap, rest, where, true);
+                if (found instanceof Lookup.Elsewhere e && !e.suspicious() && Yaml.seq(Yaml.get(configMap, "items")).isEmpty()) {
+                    maybe.add("ConfigMap " + namespace + "/" + Yaml.str(configMap, "name") + " (not among the scanned files)");
+                } else if (found != null) {
+                    return found;
+                }
+            }
+            Node secret = Yaml.get(source, "secret");
+            if (secret != null) {
+                String name = Yaml.str(secret, "name");
+                List<Node> items = Yaml.seq(Yaml.get(secret, "items"));
+                if (items.isEmpty()) {
+                    maybe.add("Secret " + name);
+                } else if (items.stream().anyMatch(i -> samePath(rest, Yaml.str(i, "path")))) {
+                    return new Lookup.Elsewhere("in Secret " + name + " of " + where
+                            + " (Secrets are not read from manifests)", false);
+                }
+            }
+            for (Node item : Yaml.seq(Yaml.path(source, "downwardAPI", "items"))) {
+                if (samePath(rest, Yaml.str(item, "path"))) {
+                    return new Lookup.Elsewhere("from the downward API in " + where + ", whose content a manifest does not"
+                            + " show", false);
+                }
+            }
+            Node token = Yaml.get(source, "serviceAccountToken");
+            if (token != null && samePath(rest, Yaml.str(token, "path"))) {
+                return new Lookup.Elsewhere("the service-account token of " + where + ", not a file a manifest shows", false);
+            }
+            Node bundle = Yaml.get(source, "clusterTrustBundle");
+            if (bundle != null && samePath(rest, Yaml.str(bundle, "path"))) {
+                return new Lookup.Elsewhere("a ClusterTrustBundle of " + where + ", whose content a manifest does not show",
+                        false);
+            }
         }
-        String key = rest;
+        if (!maybe.isEmpty()) {
+            return new Lookup.Elsewhere("in " + where + ", from " + String.join(" or ", maybe)
+                    + (maybe.stream().anyMatch(m -> m.startsWith("Secret")) ? " (Secrets are not read from manifests)" : ""),
+                    false);
+        }
+        return new Lookup.Elsewhere(where + " has no source that puts a file at " + rest, true);
+    }
+
+    private static boolean samePath(String rest, String itemPath) {
+        return itemPath != null && NodeRoot.normalize(rest).equals(NodeRoot.normalize(itemPath));
+    }
+
+    /**
+     * The file at {@code rest} of a ConfigMap volume (or projected source): its content, why it is not known, or
+     * null when the ConfigMap's listed items put nothing there.
+     *
+     * @param projected a source of a projected volume: a key the scanned ConfigMap lacks is null (another source
+     *                  may provide the file), not a missing file
+     */
+    private Lookup configMapFile(Node configMap, String rest, String where, boolean projected) {
+        String name = Yaml.str(configMap, "name");
         List<Node> items = Yaml.seq(Yaml.get(configMap, "items"));
+        String key = rest;
         if (!items.isEmpty()) { // only the listed keys are in the volume, each at its path
             key = null;
             for (Node item : items) {
-                String itemPath = Yaml.str(item, "path");
-                if (itemPath != null && NodeRoot.normalize(rest).equals(NodeRoot.normalize(itemPath))) {
+                if (samePath(rest, Yaml.str(item, "path"))) {
                     key = Yaml.str(item, "key");
                 }
             }
             if (key == null) {
-                return new Lookup.Elsewhere("volume " + volumeName + " holds only the items it lists of ConfigMap "
-                        + namespace + "/" + name + ", and none at " + rest, true);
+                return null;
             }
+        }
+        Map<String, ConfigMaps.Value> data = configMaps.get(namespace, name);
+        if (data == null) {
+            return new Lookup.Elsewhere("in ConfigMap " + namespace + "/" + name + " (" + where
+                    + "), which is not among the scanned files", false);
         }
         ConfigMaps.Value value = data.get(key);
         if (value == null) {
-            return new Lookup.Elsewhere("ConfigMap " + namespace + "/" + name + " has no key " + key, true);
+            return projected && items.isEmpty() ? null
+                    : new Lookup.Elsewhere("ConfigMap " + namespace + "/" + name + " has no key " + key, true);
         }
         return new Lookup.Content(value.text().getBytes(StandardCharsets.UTF_8), value.origin());
     }

@@ -14,9 +14,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Expands the scan's arguments into the files to read, reporting what cannot be walked. */
@@ -53,6 +55,34 @@ final class ManifestInputs {
             }
         }
         return inputs;
+    }
+
+    /**
+     * The inputs with each file once: a file named twice, inside a directory also given, or through a symbolic
+     * link is the same file (by its real path). The first occurrence is kept, in its place, except that a
+     * static-pod directory's file is kept as such (kubelet runs it).
+     */
+    static List<Input> distinct(List<Input> inputs) {
+        Map<Object, Integer> first = new HashMap<>();
+        List<Input> out = new ArrayList<>();
+        for (Input in : inputs) {
+            Object key = in.path() == null ? new Object() : realPath(in.path());
+            Integer at = first.putIfAbsent(key, out.size());
+            if (at == null) {
+                out.add(in);
+            } else if (in.staticPod() && !out.get(at).staticPod()) {
+                out.set(at, in);
+            }
+        }
+        return out;
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException | SecurityException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     /**

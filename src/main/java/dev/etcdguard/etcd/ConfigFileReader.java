@@ -368,7 +368,12 @@ final class ConfigFileReader {
                 || s.getValue().equals("Null") || s.getValue().equals("NULL"));
     }
 
-    /** Where the text is: the config file itself, or a value embedded in another file. */
+    /**
+     * Where the text is: the config file itself, or a value embedded in another file whose origin's line is the
+     * line before the text's first line and whose column is the number of columns before the text (a block
+     * scalar's indentation); a negative column puts every position at the value itself (line + 1, -column):
+     * a quoted value's lines are not the file's.
+     */
     private record Where(String file, Location origin) {}
 
     private static Location location(Where where, Node node) {
@@ -377,10 +382,12 @@ final class ConfigFileReader {
         if (where.origin() == null) {
             return Location.fileLine(where.file(), line, column);
         }
-        // A block scalar's text starts on the line after its indicator; its columns are shifted by the indentation.
+        // A block scalar's text starts on the line after its indicator, each line shifted by the indentation.
         Location o = where.origin();
-        return new Location(o.file() + ":" + (o.line() + line) + " (" + where.file() + " line " + line + ")",
-                o.file(), o.line() + line, column);
+        int outerLine = o.column() < 0 ? o.line() + 1 : o.line() + line;
+        int outerColumn = o.column() < 0 ? -o.column() : o.column() + column;
+        return new Location(o.file() + ":" + outerLine + ":" + outerColumn + " (" + where.file() + " line " + line + ")",
+                o.file(), outerLine, outerColumn);
     }
 
     private static String firstLine(String message) {

@@ -64,6 +64,17 @@ public record Invocation(Component component, List<Arg> argv, List<EnvVar> env, 
                 notes);
     }
 
+    /** The same invocation with more warnings. */
+    public Invocation withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new Invocation(component, argv, env, files, runAsUid, target, problems, all, clusterHint, podSpecFile, version,
+                notes);
+    }
+
     /** True when this is a running process (it started, so its etcd accepted its configuration). */
     public boolean running() {
         return target instanceof Target.Process;

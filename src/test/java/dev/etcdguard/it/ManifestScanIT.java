@@ -191,6 +191,95 @@ class ManifestScanIT {
         assertThat(unknown.stdout()).contains("[N/A] 2.7");
     }
 
+    @Test
+    void kubeadmConfigClaimTemplatesKindlessDocumentsAndInputsGivenTwice() throws Exception {
+        Path cluster = Files.createDirectories(dir.resolve("cluster"));
+        String kubeadmConfig = """
+                apiVersion: v1
+                data:
+                  ClusterConfiguration: |
+                    apiVersion: kubeadm.k8s.io/v1beta3
+                    certificatesDir: /etc/kubernetes/pki
+                    controlPlaneEndpoint: cp.example.internal:6443
+                    etcd:
+                      local:
+                        dataDir: /var/lib/etcd
+                        extraArgs:
+                          listen-peer-urls: http://10.0.0.11:2380
+                    kind: ClusterConfiguration
+                    kubernetesVersion: v1.30.2
+                kind: ConfigMap
+                metadata:
+                  name: kubeadm-config
+                  namespace: kube-system
+                """;
+        Path kubeadm = Files.writeString(cluster.resolve("kubeadm-config.yaml"), kubeadmConfig);
+        Files.writeString(cluster.resolve("sts.yaml"), """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: etcd, namespace: db}
+                spec:
+                  replicas: 3
+                  template:
+                    spec:
+                      containers:
+                      - name: etcd
+                        command: [etcd, --data-dir=/var/lib/etcd/data,
+                                  --listen-peer-urls=https://0.0.0.0:2380,
+                                  --peer-cert-file=/var/lib/etcd/pki/peer.crt,
+                                  --peer-key-file=/var/lib/etcd/pki/peer.key,
+                                  --peer-trusted-ca-file=/var/lib/etcd/pki/ca.crt, --peer-client-cert-auth]
+                        volumeMounts:
+                        - {name: data, mountPath: /var/lib/etcd}
+                  volumeClaimTemplates:
+                  - metadata: {name: data}
+                    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                """);
+        Files.writeString(cluster.resolve("values.yaml"), """
+                containers:
+                - name: etcd
+                  command: [etcd, --name=from-values]
+                """);
+        // the directory, a file inside it, and the same file again: each file is scanned once
+        Launcher.Run run = Launcher.run(Map.of(), "scan", cluster.toString(), kubeadm.toString(),
+                cluster.resolve("./sts.yaml").toString(), "--format", "json");
+        assertThat(run.stderr()).doesNotContain("Exception");
+        JsonNode results = JsonMapper.builder().build().readTree(run.stdout()).path("results");
+        List<JsonNode> peerTls = new java.util.ArrayList<>();
+        results.forEach(r -> {
+            if (r.path("rule").asString().equals("etcd-peer-tls")) {
+                peerTls.add(r);
+            }
+        });
+        assertThat(peerTls).hasSize(3);
+        for (JsonNode r : peerTls) {
+            String file = r.path("target").path("file").asString();
+            if (file.endsWith("kubeadm-config.yaml")) { // kubeadm's pod, with extraArgs' plain-HTTP peer URL
+                assertThat(r.path("status").asString()).isEqualTo("FAIL");
+                JsonNode urls = null;
+                for (JsonNode c : r.path("checks")) {
+                    if (c.path("id").asString().equals("peer-urls-https")) {
+                        urls = c;
+                    }
+                }
+                assertThat(urls).isNotNull();
+                JsonNode evidence = urls.path("evidence").get(0);
+                String[] lines = kubeadmConfig.split("\n", -1);
+                int line = 0;
+                while (!lines[line].contains("http://10.0.0.11:2380")) {
+                    line++;
+                }
+                assertThat(evidence.path("line").asInt()).isEqualTo(line + 1);
+                assertThat(evidence.path("column").asInt()).isEqualTo(lines[line].indexOf("http://") + 1);
+            } else if (file.endsWith("sts.yaml")) { // its certificates are in the claim's volume, not missing
+                assertThat(r.toString()).doesNotContain("not inside any volumeMount").doesNotContain("does not define");
+            } else {
+                assertThat(file).endsWith("values.yaml");
+                assertThat(r.toString()).contains("not a Kubernetes object; evaluated as a pod template");
+            }
+        }
+    }
+
     private static JsonNode find(JsonNode results, String rule, String status) {
         for (JsonNode r : results) {
             if (r.path("rule").asString().equals(rule) && r.path("status").asString().equals(status)) {
