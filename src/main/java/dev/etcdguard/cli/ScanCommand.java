@@ -1,12 +1,14 @@
 package dev.etcdguard.cli;
 
 import dev.etcdguard.collect.ClusterCa;
+import dev.etcdguard.collect.DataDirMembers;
 import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
 import dev.etcdguard.collect.StaticPodFiles;
 import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
+import dev.etcdguard.etcd.MemberList;
 import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.probe.ProbeResult;
@@ -152,6 +154,7 @@ final class ScanCommand implements Callable<Integer> {
                         .forEach(findings::add);
                 invocations = StaticPodFiles.link(invocations, ResolvedInvocation.all(staticPods.invocations()));
             }
+            invocations = DataDirMembers.attach(invocations); // the membership etcd keeps, not initial-cluster
             if (invocations.isEmpty()) {
                 notes.add(pids.isEmpty()
                         ? "no etcd server process found on this node (read " + procRoot + "); run './etcdguard demo' to"
@@ -224,10 +227,9 @@ final class ScanCommand implements Callable<Integer> {
         List<ResolvedInvocation> out = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         for (ResolvedInvocation inv : invocations) {
-            if (inv.component() == Component.ETCD && inv.invocation().clusterHint() == null
-                    && Evaluator.provablyAlone(inv.config())) {
+            if (inv.component() == Component.ETCD && Evaluator.provablyAlone(inv)) {
                 changed.add(ScanReport.describe(inv.invocation().target()));
-                out.add(inv.withClusterHint("--assume-cluster"));
+                out.add(inv.withMembers(new MemberList.Assumed("--assume-cluster")));
             } else {
                 out.add(inv);
             }
