@@ -136,6 +136,11 @@ public final class BoltDb implements AutoCloseable {
         return pageSize;
     }
 
+    /** Pages read from the file so far (inline pages not counted). */
+    int pagesRead() {
+        return pagesRead;
+    }
+
     /**
      * The entries of the bucket at {@code path} (a top-level bucket name, then nested bucket names), in key
      * order; empty when there is no such bucket.
