@@ -103,6 +103,12 @@ class MembershipIT {
                 // the first member's own configuration still lists one member: etcd read it once, at first start
                 Evidence.Setting initial = (Evidence.Setting) membership.evidence().get(0);
                 assertThat(initial.resolved().value()).isEqualTo("cp1=" + first.peerUrl());
+
+                Launcher.Run run = Launcher.run(java.util.Map.of(), "scan", "--host", "--pid", Long.toString(first.pid()),
+                        "-v", "--no-color"); // the command's own pipeline
+                assertThat(run.stdout()).as(run.stderr()).contains("[PASS] 2.4",
+                        "cluster-membership: member of a 2-member cluster, as its data dir lists ("
+                                + first.dataDir().resolve("member/snap/db") + ")");
             } finally {
                 stop(second);
             }
