@@ -46,6 +46,8 @@ import picocli.CommandLine.Parameters;
                 + "ones included; not etcdctl or shell wrappers), resolves each one's effective configuration as the "
                 + "program does (etcd: a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* "
                 + "variables; defaults last) and reads its certificate files through the process's own root. "
+                + "Whether a member is part of a cluster (rules 2.4-2.6) comes from the member list etcd keeps in its "
+                + "data dir (member/snap/db, read-only), not from initial-cluster, which etcd reads only at first start. "
                 + "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
                 + "the result ERROR, never PASS. Also reads /etc/kubernetes/manifests: a second etcd static pod is a "
                 + "FAIL, and the static-pod file that runs a process gets the file mode and owner checks.",
