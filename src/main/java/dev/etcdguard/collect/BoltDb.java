@@ -63,6 +63,7 @@ public final class BoltDb implements AutoCloseable {
     private static final int MAX_DEPTH = 32;
     private static final long MAX_PAGE_BYTES = 16L << 20;
     private static final int MAX_PAGES = 100_000;
+    private static final long MAX_BYTES_READ = 256L << 20;
     private static final long MAX_ENTRY_BYTES = 16L << 20;
     private static final int MAX_ENTRIES = 100_000;
 
@@ -74,6 +75,7 @@ public final class BoltDb implements AutoCloseable {
     private final long highWater;
     private final long txid;
     private int pagesRead;
+    private long bytesRead;
 
     private BoltDb(FileChannel channel, long fileSize, ByteOrder order, Meta meta) {
         this.channel = channel;
@@ -284,6 +286,10 @@ public final class BoltDb implements AutoCloseable {
         if (length > MAX_PAGE_BYTES) {
             throw new Corrupt("page " + pgid + " spans " + (overflow + 1) + " pages, over " + (MAX_PAGE_BYTES >> 20)
                     + " MiB");
+        }
+        bytesRead += length;
+        if (bytesRead > MAX_BYTES_READ) {
+            throw new Corrupt("more than " + (MAX_BYTES_READ >> 20) + " MiB of pages read: not read further");
         }
         return readAt(offset, (int) length, "page " + pgid);
     }
