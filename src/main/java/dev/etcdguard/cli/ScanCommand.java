@@ -1,12 +1,14 @@
 package dev.etcdguard.cli;
 
 import dev.etcdguard.collect.ClusterCa;
+import dev.etcdguard.collect.DataDirMembers;
 import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.collect.ProcCollector;
 import dev.etcdguard.collect.StaticPodFiles;
 import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.Invocation;
 import dev.etcdguard.etcd.IoErrors;
+import dev.etcdguard.etcd.MemberList;
 import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.probe.ProbeResult;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Parameters;
                 + "ones included; not etcdctl or shell wrappers), resolves each one's effective configuration as the "
                 + "program does (etcd: a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* "
                 + "variables; defaults last) and reads its certificate files through the process's own root. "
+                + "Whether a member is part of a cluster (rules 2.4-2.6) comes from the member list etcd keeps in its "
+                + "data dir (member/snap/db, read-only), not from initial-cluster, which etcd reads only at first start. "
                 + "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
                 + "the result ERROR, never PASS. Also reads /etc/kubernetes/manifests: a second etcd static pod is a "
                 + "FAIL, and the static-pod file that runs a process gets the file mode and owner checks.",
@@ -152,6 +156,7 @@ final class ScanCommand implements Callable<Integer> {
                         .forEach(findings::add);
                 invocations = StaticPodFiles.link(invocations, ResolvedInvocation.all(staticPods.invocations()));
             }
+            invocations = DataDirMembers.attach(invocations); // the membership etcd keeps, not initial-cluster
             if (invocations.isEmpty()) {
                 notes.add(pids.isEmpty()
                         ? "no etcd server process found on this node (read " + procRoot + "); run './etcdguard demo' to"
@@ -224,10 +229,9 @@ final class ScanCommand implements Callable<Integer> {
         List<ResolvedInvocation> out = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         for (ResolvedInvocation inv : invocations) {
-            if (inv.component() == Component.ETCD && inv.invocation().clusterHint() == null
-                    && Evaluator.provablyAlone(inv.config())) {
+            if (inv.component() == Component.ETCD && Evaluator.provablyAlone(inv)) {
                 changed.add(ScanReport.describe(inv.invocation().target()));
-                out.add(inv.withClusterHint("--assume-cluster"));
+                out.add(inv.withMembers(new MemberList.Assumed("--assume-cluster")));
             } else {
                 out.add(inv);
             }

@@ -9,11 +9,18 @@ import java.util.List;
  * (static-pod linking, the probe's targets, the cluster CA, the rules).
  *
  * @param problems the invocation's problems and those resolution added (an unreadable config file)
+ * @param members  the member list beyond the configuration (read from a running member's data dir, or assumed),
+ *                 or null when none was looked for
  */
-public record ResolvedInvocation(Invocation invocation, EffectiveConfig config, List<String> problems) {
+public record ResolvedInvocation(Invocation invocation, EffectiveConfig config, List<String> problems,
+                                 MemberList members) {
 
     public ResolvedInvocation {
         problems = List.copyOf(problems);
+    }
+
+    public ResolvedInvocation(Invocation invocation, EffectiveConfig config, List<String> problems) {
+        this(invocation, config, problems, null);
     }
 
     public static ResolvedInvocation of(Invocation invocation) {
@@ -31,10 +38,14 @@ public record ResolvedInvocation(Invocation invocation, EffectiveConfig config, 
     }
 
     public ResolvedInvocation withPodSpecFile(Path file) {
-        return new ResolvedInvocation(invocation.withPodSpecFile(file), config, problems);
+        return new ResolvedInvocation(invocation.withPodSpecFile(file), config, problems, members);
     }
 
     public ResolvedInvocation withClusterHint(String hint) {
-        return new ResolvedInvocation(invocation.withClusterHint(hint), config, problems);
+        return new ResolvedInvocation(invocation.withClusterHint(hint), config, problems, members);
+    }
+
+    public ResolvedInvocation withMembers(MemberList list) {
+        return new ResolvedInvocation(invocation, config, problems, list);
     }
 }

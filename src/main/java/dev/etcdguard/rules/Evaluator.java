@@ -2,6 +2,8 @@ package dev.etcdguard.rules;
 
 import dev.etcdguard.etcd.EffectiveConfig;
 import dev.etcdguard.etcd.Invocation;
+import dev.etcdguard.etcd.MemberList;
+import dev.etcdguard.etcd.Resolved;
 import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.probe.ProbeResult;
@@ -44,7 +46,7 @@ public final class Evaluator {
         for (RuleDocument rule : rules) {
             if (!rule.appliesTo().equals(RuleDocument.SOURCE)
                     && rule.scope().equals(invocation.component().program())) {
-                results.add(evaluate(rule, subject, target, problems, invocation, said));
+                results.add(evaluate(rule, subject, target, problems, invocation, said, resolved.members()));
             }
         }
         return results;
@@ -55,7 +57,7 @@ public final class Evaluator {
      *             said once per target, later rules that read the same setting refer to it
      */
     private static Result evaluate(RuleDocument rule, Subject subject, Target target, List<String> problems,
-                                   Invocation invocation, Map<Note, String> said) {
+                                   Invocation invocation, Map<Note, String> said, MemberList members) {
         List<CheckResult> checks = new ArrayList<>();
         if (!problems.isEmpty()) {
             checks.add(new CheckResult("evidence-readable", Status.ERROR, String.join("; ", problems), List.of()));
@@ -96,9 +98,9 @@ public final class Evaluator {
             checks.add(new CheckResult("evidence-complete", Status.WARN, String.join("; ", incomplete), List.of()));
         }
         if (rule.appliesTo().equals("multi-member")) {
-            CheckResult membership = Membership.check(subject.config, invocation.clusterHint(), subject.probes());
-            checks.add(membership);
-            if (membership.status() == Status.NOT_APPLICABLE) {
+            List<CheckResult> membership = Membership.check(subject.config, invocation, members, subject.probes());
+            checks.addAll(membership);
+            if (membership.get(0).status() == Status.NOT_APPLICABLE) {
                 return new Result(rule, target, problems.isEmpty() ? Status.NOT_APPLICABLE : Status.ERROR, checks);
             }
         }
@@ -165,9 +167,13 @@ public final class Evaluator {
         }
     }
 
-    /** Whether a member is provably alone by its own configuration: one member in initial-cluster, no discovery. */
-    public static boolean provablyAlone(EffectiveConfig config) {
-        return Membership.check(config, null, List.of()).status() == Status.NOT_APPLICABLE;
+    /**
+     * Whether the multi-member rules would not apply to {@code resolved} (alone by its data dir, or by its
+     * configuration and nothing that makes it a cluster): what {@code --assume-cluster} changes.
+     */
+    public static boolean provablyAlone(ResolvedInvocation resolved) {
+        return Membership.check(resolved.config(), resolved.invocation(), resolved.members(), List.of()).get(0)
+                .status() == Status.NOT_APPLICABLE;
     }
 
     /**
@@ -198,42 +204,116 @@ public final class Evaluator {
     /** Whether a member is provably alone: one member in initial-cluster and no discovery. */
     static final class Membership {
         private static final Set<String> DISCOVERY = Set.of("discovery", "discovery-srv");
+        /** Workload kinds whose one pod template runs several members, each with the same configuration. */
+        private static final Set<String> REPLICATED = Set.of("StatefulSet", "Deployment", "DaemonSet", "ReplicaSet",
+                "ReplicationController");
+        private static final String FIRST_START = "initial-cluster is read only at a member's first start"
+                + " (members added later with 'etcdctl member add' never show in it)";
 
         private Membership() {}
 
-        static CheckResult check(EffectiveConfig config, String clusterHint, List<ProbeResult> probes) {
+        /**
+         * The {@code cluster-membership} check first; for a replicated workload whose members are each configured
+         * alone, a WARN note follows it.
+         */
+        static List<CheckResult> check(EffectiveConfig config, Invocation invocation, MemberList members,
+                                       List<ProbeResult> probes) {
             List<Evidence> evidence = new ArrayList<>();
             evidence.add(new Evidence.Setting(config.get("initial-cluster")));
             for (ProbeResult p : probes) { // the peer API's member list (mutual-TLS probe) is the truth
                 if (p.members() != null) {
                     evidence.add(new Evidence.Wire(p.endpoint().url(), "peer API lists members "
                             + String.join(", ", p.members().names())));
-                    return p.members().names().size() > 1
+                    return List.of(p.members().names().size() > 1
                             ? new CheckResult("cluster-membership", Status.PASS, "member of a "
                                     + p.members().names().size() + "-member cluster, as its peer API lists", evidence)
                             : new CheckResult("cluster-membership", Status.NOT_APPLICABLE, "member '"
-                                    + config.memberName() + "' is alone: its peer API lists one member", evidence);
+                                    + config.memberName() + "' is alone: its peer API lists one member", evidence));
                 }
             }
+            if (members instanceof MemberList.Assumed assumed) {
+                return List.of(new CheckResult("cluster-membership", Status.PASS,
+                        "evaluated as a cluster member: " + assumed.why(), evidence));
+            }
+            if (members instanceof MemberList.Read read && !read.members().isEmpty()) { // etcd's own member list
+                int n = read.members().size();
+                evidence.add(new Evidence.File(read.source(), "the data dir's member list (members bucket) holds " + n
+                        + " member(s): " + String.join(", ", read.names())
+                        + (read.readThrough() == null ? "" : " (read through " + read.readThrough() + ")")));
+                String learners = read.learners() == 0 ? "" : ", " + read.learners() + " of them learner(s)";
+                return List.of(n > 1
+                        ? new CheckResult("cluster-membership", Status.PASS, "member of a " + n + "-member cluster"
+                                + learners + ", as its data dir lists (" + read.source() + ")", evidence)
+                        : new CheckResult("cluster-membership", Status.NOT_APPLICABLE, "member '" + config.memberName()
+                                + "' is alone: its data dir lists one member (" + read.source() + "); peer TLS applies"
+                                + " to clusters of more than one member", evidence));
+            }
+            String basis = basis(invocation, members, evidence); // the configuration decides from here on
             for (String d : DISCOVERY) {
                 if (!config.get(d).isEmpty()) {
                     evidence.add(new Evidence.Setting(config.get(d)));
-                    return new CheckResult("cluster-membership", Status.PASS,
-                            "member of a cluster found through " + d, evidence);
+                    return List.of(new CheckResult("cluster-membership", Status.PASS,
+                            "member of a cluster found through " + d + basis, evidence));
                 }
             }
             Set<String> names = config.initialClusterNames();
             if (names.size() > 1) {
-                return new CheckResult("cluster-membership", Status.PASS,
-                        "member of a " + names.size() + "-member cluster (" + String.join(", ", names) + ")", evidence);
+                return List.of(new CheckResult("cluster-membership", Status.PASS, "member of a " + names.size()
+                        + "-member cluster by its initial-cluster (" + String.join(", ", names) + ")" + basis, evidence));
             }
-            if (clusterHint != null) {
-                return new CheckResult("cluster-membership", Status.PASS,
-                        "evaluated as a cluster member: " + clusterHint, evidence);
+            String hint = invocation.clusterHint();
+            boolean replicated = replicated(invocation.target());
+            if (hint != null && (!replicated || templated(config))) {
+                return List.of(new CheckResult("cluster-membership", Status.PASS,
+                        "evaluated as a cluster member: " + hint, evidence));
             }
-            return new CheckResult("cluster-membership", Status.NOT_APPLICABLE, "member '" + config.memberName()
-                    + "' is alone: initial-cluster lists one member and no discovery is configured;"
-                    + " peer TLS applies to clusters of more than one member", evidence);
+            CheckResult alone = new CheckResult("cluster-membership", Status.NOT_APPLICABLE, "member '"
+                    + config.memberName() + "' is alone by its configuration: initial-cluster lists one member and no"
+                    + " discovery is configured; peer TLS applies to clusters of more than one member. " + FIRST_START
+                    + basis, evidence);
+            if (hint == null) {
+                return List.of(alone);
+            }
+            return List.of(alone, new CheckResult("independent-members", Status.WARN, hint + " runs several members,"
+                    + " but each one's configuration makes it a cluster of its own (one-member initial-cluster, no"
+                    + " discovery): they are unconnected single-member etcds, not one cluster. List every member in"
+                    + " initial-cluster (or configure discovery) if they are meant to form one", List.of()));
+        }
+
+        /** What a verdict from the configuration rests on, as a sentence tail; adds the data dir's evidence. */
+        private static String basis(Invocation invocation, MemberList members, List<Evidence> evidence) {
+            return switch (members) {
+                case MemberList.Read read -> {
+                    evidence.add(new Evidence.File(read.source(), "the data dir's member list (members bucket) is empty"));
+                    yield "; the data dir lists no member yet (" + read.source() + "), so this rests on the configuration";
+                }
+                case MemberList.Unreadable u -> {
+                    evidence.add(new Evidence.File(u.source(), "member list not read: " + u.reason()));
+                    yield "; the data dir's member list could not be read (" + u.source() + ": " + u.reason()
+                            + "), so this rests on the configuration";
+                }
+                case null -> invocation.running() ? ""
+                        : "; this rests on the manifest's configuration: a node scan (etcdguard scan --host) reads the"
+                                + " real membership from the member's data dir";
+                case MemberList.Assumed a -> "";
+            };
+        }
+
+        /** A manifest of a workload that runs its pod template several times. */
+        private static boolean replicated(Target target) {
+            if (target instanceof Target.Manifest m && m.resource() != null && m.resource().indexOf('/') > 0) {
+                return REPLICATED.contains(m.resource().substring(0, m.resource().indexOf('/')));
+            }
+            return false;
+        }
+
+        /**
+         * initial-cluster is set and names its members through references ({@code $(POD_NAME)}, {@code ${...}})
+         * this scan cannot expand: the configuration does not prove the member alone.
+         */
+        private static boolean templated(EffectiveConfig config) {
+            Resolved ic = config.get("initial-cluster");
+            return !ic.isDefault() && ic.value() != null && ic.value().contains("$");
         }
     }
 }

@@ -98,6 +98,28 @@ class ManifestScanIT {
     }
 
     @Test
+    void replicasOfAMemberConfiguredAloneAreNotAClusterUnlessAssumed() throws Exception {
+        Path sts = Files.writeString(dir.resolve("sts.yaml"), """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: etcd, namespace: db}
+                spec:
+                  replicas: 3
+                  template:
+                    spec:
+                      containers:
+                      - name: etcd
+                        command: [etcd, --listen-peer-urls=http://0.0.0.0:2380]
+                """);
+        Launcher.Run plain = Launcher.run(Map.of(), "scan", sts.toString(), "--no-color");
+        assertThat(plain.stdout()).contains("[N/A] 2.4", "[WARN] independent-members: StatefulSet with replicas: 3 runs"
+                + " several members", "a node scan (etcdguard scan --host) reads the real membership");
+        Launcher.Run assumed = Launcher.run(Map.of(), "scan", sts.toString(), "--assume-cluster", "--no-color");
+        assertThat(assumed.stdout()).contains("[FAIL] 2.4", "evaluated as a cluster member: --assume-cluster",
+                "--assume-cluster evaluated 1 single-member configuration(s) as cluster members");
+    }
+
+    @Test
     void standardInputAndAssumeCluster() throws Exception {
         Path single = manifests.resolve("single.yml");
         List<String> command = List.of("bash", "-c", Launcher.ROOT.resolve("etcdguard") + " scan - --assume-cluster --no-color < " + single);

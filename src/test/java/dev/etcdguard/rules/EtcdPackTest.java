@@ -246,7 +246,8 @@ class EtcdPackTest {
                       containers:
                       - name: etcd
                         command: [etcd, --peer-client-cert-auth, --client-cert-auth=true, --auto-tls=false]
-                        args: [--listen-client-urls=https://0.0.0.0:2379, --listen-peer-urls=https://0.0.0.0:2380]
+                        args: [--listen-client-urls=https://0.0.0.0:2379, --listen-peer-urls=https://0.0.0.0:2380,
+                               --name=etcd-0, "--initial-cluster=etcd-0=https://etcd-0.etcd:2380,etcd-1=https://etcd-1.etcd:2380,etcd-2=https://etcd-2.etcd:2380"]
                 """);
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, """

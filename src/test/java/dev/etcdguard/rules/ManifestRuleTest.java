@@ -171,23 +171,62 @@ class ManifestRuleTest {
     }
 
     @Test
-    void aLonePodIsNotApplicableButAStatefulSetOfThreeIsEvaluated() throws IOException {
+    void aLonePodIsNotApplicableSayingWhatItRestsOn() throws IOException {
         Pod pod = new Pod().flag("initial-cluster", "cp1=http://10.0.0.11:2380").flag("listen-peer-urls", "http://10.0.0.11:2380");
         Result alone = peerTls(pod);
         assertThat(alone.status()).isEqualTo(Status.NOT_APPLICABLE);
         assertThat(alone.checks()).extracting(CheckResult::id).containsExactly("cluster-membership");
+        assertThat(check(alone, "cluster-membership").message()).contains("alone by its configuration",
+                "initial-cluster is read only at a member's first start", "etcdctl member add",
+                "rests on the manifest's configuration", "a node scan (etcdguard scan --host) reads the real membership");
+    }
 
+    @Test
+    void replicasOfAMemberConfiguredAloneAreUnconnectedMembersNotACluster() throws IOException {
+        Pod pod = new Pod().flag("initial-cluster", "cp1=http://10.0.0.11:2380").flag("listen-peer-urls", "http://10.0.0.11:2380");
         pod.kind = "StatefulSet";
         pod.replicas = 3;
         Result sts = peerTls(pod);
-        CheckResult membership = check(sts, "cluster-membership");
-        assertThat(membership.status()).isEqualTo(Status.PASS);
-        assertThat(membership.message()).contains("StatefulSet with replicas: 3");
-        assertThat(sts.status()).isEqualTo(Status.FAIL);
-        assertThat(check(sts, "peer-urls-https").status()).isEqualTo(Status.FAIL);
+        assertThat(sts.status()).isEqualTo(Status.NOT_APPLICABLE);
+        assertThat(check(sts, "cluster-membership").status()).isEqualTo(Status.NOT_APPLICABLE);
+        CheckResult note = check(sts, "independent-members");
+        assertThat(note.status()).isEqualTo(Status.WARN);
+        assertThat(note.message()).contains("StatefulSet with replicas: 3 runs several members",
+                "unconnected single-member etcds, not one cluster");
 
+        pod.flag("initial-cluster", null); // etcd derives a one-member initial-cluster from name and advertised URLs
+        Result derived = peerTls(pod);
+        assertThat(derived.status()).isEqualTo(Status.NOT_APPLICABLE);
+        assertThat(check(derived, "independent-members").status()).isEqualTo(Status.WARN);
+
+        pod.kind = "DaemonSet";
+        assertThat(check(peerTls(pod), "independent-members").message()).contains("a DaemonSet runs a member");
+
+        pod.kind = "StatefulSet";
         pod.replicas = 1;
-        assertThat(peerTls(pod).status()).isEqualTo(Status.NOT_APPLICABLE);
+        Result one = peerTls(pod);
+        assertThat(one.status()).isEqualTo(Status.NOT_APPLICABLE);
+        assertThat(one.checks()).extracting(CheckResult::id).containsExactly("cluster-membership");
+    }
+
+    @Test
+    void replicasCountWhenTheConfigurationDoesNotProveAMemberAlone() throws IOException {
+        Pod pod = new Pod().flag("listen-peer-urls", "http://10.0.0.11:2380");
+        pod.kind = "StatefulSet";
+        pod.replicas = 3;
+        Result listed = peerTls(pod); // the fixture's three-member initial-cluster
+        assertThat(check(listed, "cluster-membership").status()).isEqualTo(Status.PASS);
+        assertThat(check(listed, "cluster-membership").message()).contains("3-member cluster by its initial-cluster");
+        assertThat(listed.status()).isEqualTo(Status.FAIL);
+        assertThat(check(listed, "peer-urls-https").status()).isEqualTo(Status.FAIL);
+
+        pod.flag("name", "$(POD_NAME)").flag("initial-cluster", "$(POD_NAME)=http://$(POD_NAME).etcd:2380");
+        pod.env = "env:\n- name: POD_NAME\n  valueFrom: {fieldRef: {fieldPath: metadata.name}}\n";
+        Result templated = peerTls(pod);
+        CheckResult membership = check(templated, "cluster-membership");
+        assertThat(membership.status()).isEqualTo(Status.PASS);
+        assertThat(membership.message()).contains("evaluated as a cluster member: StatefulSet with replicas: 3");
+        assertThat(templated.status()).isEqualTo(Status.FAIL);
     }
 
     @Test
