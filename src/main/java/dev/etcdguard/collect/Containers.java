@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
@@ -29,8 +30,17 @@ final class Containers {
     /** A variable of the container's environment: its value, or why it is unknown (value null). */
     private record Var(String value, String unknownBecause) {}
 
-    /** etcd's (or kube-apiserver's) argv, and the variables a shell wrapper gives it. */
-    private record Program(Component component, List<Arg> argv, List<EnvVar> shellEnv) {}
+    /**
+     * etcd's (or kube-apiserver's) argv, and the variables a shell wrapper gives it: {@code unknownEnv} are those it
+     * sets to values known only when it runs, {@code warnings} this command's own, {@code branch} says which of the
+     * script's etcd commands it is (null when the container runs one).
+     */
+    private record Program(Component component, List<Arg> argv, List<EnvVar> shellEnv, List<String> unknownEnv,
+                           List<String> warnings, String branch) {
+        Program(Component component, List<Arg> argv) {
+            this(component, argv, List.of(), List.of(), List.of(), null);
+        }
+    }
 
     private Containers() {}
 
@@ -38,28 +48,31 @@ final class Containers {
         List<Invocation> out = new ArrayList<>();
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                if (program(file, container, Map.of(), new ArrayList<>()) == null) {
+                if (program(file, container, Map.of(), new ArrayList<>()).isEmpty()) {
                     continue; // decided on the manifest as written, as components() does
                 }
-                List<String> warnings = new ArrayList<>();
+                List<String> containerWarnings = new ArrayList<>();
                 Map<String, Var> vars = new LinkedHashMap<>();
-                Map<String, EnvVar> env = env(file, container, pod.namespace(), configMaps, vars, warnings);
-                Program program = program(file, container, vars, warnings);
-                if (program == null) {
-                    continue;
+                Map<String, EnvVar> containerEnv = env(file, container, pod.namespace(), configMaps, vars, containerWarnings);
+                for (Program program : program(file, container, vars, containerWarnings)) { // a script may have several
+                    Map<String, EnvVar> env = new LinkedHashMap<>(containerEnv);
+                    List<String> warnings = new ArrayList<>(containerWarnings);
+                    warnings.addAll(program.warnings());
+                    program.unknownEnv().forEach(env::remove);
+                    for (EnvVar v : program.shellEnv()) { // the script's assignments win over the container's env
+                        env.remove(v.name());
+                        env.put(v.name(), v);
+                    }
+                    String name = Yaml.str(container, "name");
+                    Target.Manifest target = new Target.Manifest(file, document, Yaml.line(container), Yaml.column(container),
+                            pod.resource(), program.branch() == null ? name : name + " (" + program.branch() + ")", null);
+                    boolean etcd = program.component() == Component.ETCD;
+                    out.add(new Invocation(program.component(), program.argv(),
+                            etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
+                            new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
+                            runAsUser(container, pod.spec()), target, List.of(), warnings, etcd ? pod.clusterHint() : null,
+                            null, null));
                 }
-                for (EnvVar v : program.shellEnv()) { // the script's assignments win over the container's env
-                    env.remove(v.name());
-                    env.put(v.name(), v);
-                }
-                Target.Manifest target = new Target.Manifest(file, document, Yaml.line(container), Yaml.column(container),
-                        pod.resource(), Yaml.str(container, "name"), null);
-                boolean etcd = program.component() == Component.ETCD;
-                out.add(new Invocation(program.component(), program.argv(),
-                        etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
-                        new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
-                        runAsUser(container, pod.spec()), target, List.of(), warnings, etcd ? pod.clusterHint() : null,
-                        null, null));
             }
         }
         return out;
@@ -70,10 +83,7 @@ final class Containers {
         Set<Component> found = EnumSet.noneOf(Component.class);
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                Program program = program(file, container, Map.of(), new ArrayList<>());
-                if (program != null) {
-                    found.add(program.component());
-                }
+                program(file, container, Map.of(), new ArrayList<>()).forEach(p -> found.add(p.component()));
             }
         }
         return found;
@@ -81,9 +91,9 @@ final class Containers {
 
     /**
      * etcd's argv from {@code command} + {@code args} with {@code $(VAR)} references to {@code vars} expanded,
-     * or null when the container does not run etcd.
+     * or none when the container does not run etcd (several when its shell script has several etcd commands).
      */
-    private static Program program(String file, Node container, Map<String, Var> vars, List<String> warnings) {
+    private static List<Program> program(String file, Node container, Map<String, Var> vars, List<String> warnings) {
         List<Node> command = Yaml.seq(Yaml.get(container, "command"));
         List<Node> args = Yaml.seq(Yaml.get(container, "args"));
         Node first = !command.isEmpty() ? command.get(0) : !args.isEmpty() ? args.get(0) : null;
@@ -97,24 +107,27 @@ final class Containers {
             all.add(arg(file, args.get(i), "args[" + i + "]", vars, !shell, warnings));
         }
         if (all.isEmpty()) {
-            return null;
+            return List.of();
         }
         String program = ProcCollector.basename(all.get(0).value());
         Component component = Component.ofProgram(program);
         if (component != null) {
-            return new Program(component, all, List.of());
+            return List.of(new Program(component, all));
         }
         if (SHELLS.contains(program)) {
-            return fromShell(all, warnings);
+            List<Node> nodes = new ArrayList<>(command);
+            nodes.addAll(args);
+            return fromShell(all, nodes, vars);
         }
-        return null;
+        return List.of();
     }
 
     /**
-     * {@code sh [options] -c SCRIPT}: the etcd command in the script, located at the script. The script is
-     * the first argument after the options, when one of them is {@code -c}.
+     * {@code sh [options] -c SCRIPT}: the etcd commands in the script (see {@link ShellScript}), each word located
+     * at its line of the script (of the manifest, for a literal block scalar). The script is the first argument
+     * after the options, when one of them is {@code -c}; the container's env is the shell's.
      */
-    private static Program fromShell(List<Arg> all, List<String> warnings) {
+    private static List<Program> fromShell(List<Arg> all, List<Node> nodes, Map<String, Var> vars) {
         boolean dashC = false;
         int i = 1;
         for (; i < all.size(); i++) {
@@ -139,31 +152,48 @@ final class Containers {
             break;
         }
         if (!dashC || i >= all.size()) {
-            return null;
+            return List.of();
         }
         Arg script = all.get(i);
-        ShellScript.Command command = ShellScript.etcdCommand(script.value());
-        if (command == null) {
-            return null;
-        }
+        Map<String, ShellScript.Value> shellEnv = new LinkedHashMap<>();
+        vars.forEach((name, v) -> shellEnv.put(name, v.value() != null ? ShellScript.Value.known(v.value(), 0)
+                : ShellScript.Value.unknown(name + " comes from the container's env (" + v.unknownBecause()
+                + "), unknown to a manifest scan", 0)));
+        List<ShellScript.Command> commands = ShellScript.etcdCommands(script.value(), shellEnv);
+        // a literal block scalar keeps the script's lines: script line k is the k-th line after the '|'
+        boolean literal = nodes.get(i) instanceof ScalarNode s && s.getScalarStyle() == ScalarStyle.LITERAL;
         Location at = script.location();
-        List<Arg> argv = new ArrayList<>();
-        for (int w = 0; w < command.words().size(); w++) {
-            argv.add(new Arg(command.words().get(w), new Location(at.file() + ":" + at.line() + ":" + at.column()
-                    + " (shell script word " + w + ")", at.file(), at.line(), at.column())));
-        }
-        List<EnvVar> env = new ArrayList<>();
-        command.env().forEach((name, value) -> {
-            if (name.startsWith("ETCD_")) {
-                env.add(new EnvVar(name, value, new Location(at.file() + ":" + at.line() + ":" + at.column() + " (" + name
-                        + " set by the shell script)", at.file(), at.line(), at.column())));
+        java.util.function.IntFunction<Location> line = k -> {
+            int l = literal ? at.line() + k : at.line();
+            int c = literal ? 0 : at.column();
+            return new Location(at.file() + ":" + l + (c > 0 ? ":" + c : "") + " (shell script line " + k, at.file(), l, c);
+        };
+        List<Program> programs = new ArrayList<>();
+        for (ShellScript.Command command : commands) {
+            List<Arg> argv = new ArrayList<>();
+            for (int w = 0; w < command.words().size(); w++) {
+                ShellScript.Word word = command.words().get(w);
+                Location l = line.apply(word.line());
+                argv.add(new Arg(word.text(), new Location(l.label() + ", word " + w
+                        + (word.via() == null ? "" : "; " + word.via()) + ")", l.file(), l.line(), l.column())));
             }
-        });
-        if (!command.expansions().isEmpty()) {
-            warnings.add("the shell script substitutes variables or commands in " + String.join(" ", command.expansions())
-                    + " when it runs; this scan takes them as written");
+            List<EnvVar> env = new ArrayList<>();
+            List<String> unknownEnv = new ArrayList<>();
+            command.env().forEach((name, value) -> {
+                if (name.startsWith("ETCD_") && value.isKnown()) {
+                    Location l = line.apply(value.line());
+                    env.add(new EnvVar(name, value.text(), new Location(l.label() + ": " + name + " set by the shell script)",
+                            l.file(), l.line(), l.column())));
+                } else if (name.startsWith("ETCD_")) {
+                    unknownEnv.add(name);
+                }
+            });
+            Location l = line.apply(command.line());
+            String branch = commands.size() == 1 ? null
+                    : "shell script line " + command.line() + (literal ? ", file line " + l.line() : "");
+            programs.add(new Program(Component.ETCD, argv, env, unknownEnv, command.unknowns(), branch));
         }
-        return new Program(Component.ETCD, argv, env);
+        return programs;
     }
 
     private static Arg arg(String file, Node node, String what, Map<String, Var> vars, boolean warnUndefined,
