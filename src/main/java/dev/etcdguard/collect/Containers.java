@@ -33,12 +33,13 @@ final class Containers {
     /**
      * etcd's (or kube-apiserver's) argv, and the variables a shell wrapper gives it: {@code unknownEnv} are those it
      * sets to values known only when it runs, {@code warnings} this command's own, {@code branch} says which of the
-     * script's etcd commands it is (null when the container runs one).
+     * script's etcd commands it is (null when the container runs one), {@code clusterHint} why it is not provably
+     * alone although its configuration as written says so (or null).
      */
     private record Program(Component component, List<Arg> argv, List<EnvVar> shellEnv, List<String> unknownEnv,
-                           List<String> warnings, String branch) {
+                           List<String> warnings, String branch, String clusterHint) {
         Program(Component component, List<Arg> argv) {
-            this(component, argv, List.of(), List.of(), List.of(), null);
+            this(component, argv, List.of(), List.of(), List.of(), null, null);
         }
     }
 
@@ -70,7 +71,8 @@ final class Containers {
                     out.add(new Invocation(program.component(), program.argv(),
                             etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
                             new ManifestFileView(container, pod.spec(), pod.namespace(), configMaps, nodeRoot),
-                            runAsUser(container, pod.spec()), target, List.of(), warnings, etcd ? pod.clusterHint() : null,
+                            runAsUser(container, pod.spec()), target, List.of(), warnings,
+                            !etcd ? null : pod.clusterHint() != null ? pod.clusterHint() : program.clusterHint(),
                             null, null));
                 }
             }
@@ -191,7 +193,8 @@ final class Containers {
             Location l = line.apply(command.line());
             String branch = commands.size() == 1 ? null
                     : "shell script line " + command.line() + (literal ? ", file line " + l.line() : "");
-            programs.add(new Program(Component.ETCD, argv, env, unknownEnv, command.unknowns(), branch));
+            programs.add(new Program(Component.ETCD, argv, env, unknownEnv, command.unknowns(), branch,
+                    command.clusterUnknown()));
         }
         return programs;
     }

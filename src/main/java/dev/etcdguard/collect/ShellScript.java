@@ -36,6 +36,10 @@ final class ShellScript {
     private static final Set<String> PRECOMMANDS = Set.of("exec", "command", "nohup", "env", "nice", "ionice",
             "stdbuf", "setsid", "tini", "dumb-init", "gosu", "su-exec", "chrt", "taskset");
 
+    /** The settings that say whether a member has peers, as flags and as variables. */
+    private static final Map<String, String> CLUSTER_SETTINGS = Map.of("initial-cluster", "ETCD_INITIAL_CLUSTER",
+            "discovery", "ETCD_DISCOVERY", "discovery-srv", "ETCD_DISCOVERY_SRV");
+
     /** etcd's first argument naming a command that is not a member (etcdmain runs a proxy instead). */
     private static final Set<String> NOT_A_MEMBER = Set.of("gateway", "grpc-proxy");
 
@@ -64,8 +68,10 @@ final class ShellScript {
      * @param env      the variables the script gives etcd (exported before, or assigned on the command), in order
      * @param unknowns why some words or environment values are only known when the script runs, one sentence each
      * @param line     the script line of the command
+     * @param clusterUnknown why the command's cluster (initial-cluster, discovery) is only known when the script
+     *                 runs, or null: such a member is not provably alone
      */
-    record Command(List<Word> words, Map<String, Value> env, List<String> unknowns, int line) {
+    record Command(List<Word> words, Map<String, Value> env, List<String> unknowns, int line, String clusterUnknown) {
 
         List<String> texts() {
             return words.stream().map(Word::text).toList();
@@ -728,7 +734,27 @@ final class ShellScript {
                     unknowns.add(v.unknownBecause() + ": etcd's " + k + " is unknown to this scan");
                 }
             });
-            found.add(new Command(words, env, unknowns, argv.get(0).line()));
+            String cluster = null;
+            Set<String> flags = new HashSet<>();
+            for (int k = 1; k < argv.size(); k++) {
+                String a = argv.get(k).text();
+                String flag = a.replaceFirst("^--?", "").replaceFirst("=.*", "");
+                if (!a.startsWith("-") || !CLUSTER_SETTINGS.containsKey(flag)) {
+                    continue;
+                }
+                flags.add(flag);
+                Field value = a.indexOf('=') > 0 || k + 1 >= argv.size() ? argv.get(k) : argv.get(k + 1);
+                if (cluster == null && !value.unknown().isEmpty()) {
+                    cluster = "its " + flag + " is built by the shell script when it runs (" + value.unknown().get(0) + ")";
+                }
+            }
+            for (Map.Entry<String, String> e : CLUSTER_SETTINGS.entrySet()) {
+                Value v = env.get(e.getValue());
+                if (cluster == null && !flags.contains(e.getKey()) && v != null && !v.isKnown()) {
+                    cluster = "its " + e.getValue() + " is set by the shell script when it runs (" + v.unknownBecause() + ")";
+                }
+            }
+            found.add(new Command(words, env, unknowns, argv.get(0).line(), cluster));
         }
 
         /** {@code export}, {@code unset}, {@code read}, {@code set -a}, ... */
