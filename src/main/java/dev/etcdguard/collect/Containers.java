@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Finds etcd containers (and kube-apiserver containers, etcd's client) in a pod spec and turns each into
- * an {@link Invocation}: {@code command} and {@code args} together as the program's argv (or the etcd
+ * an {@link Invocation}: {@code command} and {@code args} together as the program's argv (or each etcd
  * command inside a shell wrapper's script), with {@code $(VAR)} references expanded as Kubernetes does,
  * the container's {@code ETCD_*} environment as Kubernetes would set it, and its volumes as its files.
  */

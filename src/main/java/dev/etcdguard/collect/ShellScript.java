@@ -751,7 +751,7 @@ final class ShellScript {
             for (Map.Entry<String, String> e : CLUSTER_SETTINGS.entrySet()) {
                 Value v = env.get(e.getValue());
                 if (cluster == null && !flags.contains(e.getKey()) && v != null && !v.isKnown()) {
-                    cluster = "its " + e.getValue() + " is set by the shell script when it runs (" + v.unknownBecause() + ")";
+                    cluster = v.unknownBecause();
                 }
             }
             found.add(new Command(words, env, unknowns, argv.get(0).line(), cluster));

@@ -163,7 +163,8 @@ class ShellWrapperRuleTest {
                 .contains("$(hostname) is only known when the script runs"));
         // not provably alone: the member is judged, its incomplete evidence a WARN
         Result r = peerTls(inv);
-        assertThat(check(r, "cluster-membership").message()).contains("ETCD_INITIAL_CLUSTER is set by the shell script when it runs");
+        assertThat(check(r, "cluster-membership").message()).contains("evaluated as a cluster member")
+                .contains("ETCD_INITIAL_CLUSTER is set by the shell script at line 1");
         assertThat(check(r, "peer-urls-https").status()).isEqualTo(Status.PASS);
         assertThat(r.status()).isEqualTo(Status.WARN);
 
