@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Finds the etcd commands in a shell wrapper's script ({@code sh -c "exec etcd --name=a ... > /tmp/log 2>&1"}) as
@@ -35,6 +36,9 @@ final class ShellScript {
     /** Precommands that run the next word as the program; see {@link #skipPrecommand}. */
     private static final Set<String> PRECOMMANDS = Set.of("exec", "command", "nohup", "env", "nice", "ionice",
             "stdbuf", "setsid", "tini", "dumb-init", "gosu", "su-exec", "chrt", "taskset");
+
+    private static final Pattern BLANKS = Pattern.compile("[ \t\n]+");
+    private static final Pattern SPACE = Pattern.compile("\\s+");
 
     /** The settings that say whether a member has peers, as flags and as variables. */
     private static final Map<String, String> CLUSTER_SETTINGS = Map.of("initial-cluster", "ETCD_INITIAL_CLUSTER",
@@ -887,7 +891,8 @@ final class ShellScript {
                 text.append(expandPart(p, new ArrayList<>(), unknown));
             }
             return unknown.isEmpty() ? Value.known(text.toString(), line)
-                    : Value.unknown(name + " is set by the shell script at line " + line + " (" + unknown.get(0) + ")", line);
+                    : Value.unknown(name + " is set by the shell script at line " + line + " (" + brief(unknown.get(0)) + ")",
+                    line);
         }
 
         /** A part's text after expansion (as written when unknown); records where a value came from or why unknown. */
@@ -936,7 +941,8 @@ final class ShellScript {
                     real |= !(p instanceof Param) || !text.isEmpty();
                     continue;
                 }
-                String[] pieces = text.split("[ \t\n]+", -1);
+                String[] pieces = text.indexOf(' ') < 0 && text.indexOf('\t') < 0 && text.indexOf('\n') < 0
+                        ? new String[] {text} : BLANKS.split(text, -1);
                 for (int k = 0; k < pieces.length; k++) {
                     if (k > 0 && (real || cur.length() > 0)) {
                         out.add(new Field(cur.toString(), w.line(), List.copyOf(via), List.copyOf(unknown)));
@@ -954,9 +960,14 @@ final class ShellScript {
         }
     }
 
+    /** A reason kept short: a variable built from another unknown one does not repeat its whole history. */
+    private static String brief(String reason) {
+        return reason.length() > 200 ? reason.substring(0, 197) + "..." : reason;
+    }
+
     /** A short one-line form of script text for messages. */
     static String oneLine(String text) {
-        String t = text.replaceAll("\\\\\n", " ").replaceAll("\\s+", " ").trim();
+        String t = SPACE.matcher(text.replace("\\\n", " ")).replaceAll(" ").trim();
         return t.length() > 80 ? t.substring(0, 77) + "..." : t;
     }
 }

@@ -281,4 +281,37 @@ class ShellScriptTest {
         assertThat(c.get(1).words()).last().extracting(ShellScript.Word::line).isEqualTo(18);
         assertThat(c.get(1).unknowns()).anySatisfy(u -> assertThat(u).contains("PEERS is set in the loop at line 13"));
     }
+
+    @Test
+    void anyTextIsReadWithoutFailing() {
+        // malformed scripts (unclosed quotes, substitutions, here-documents, stray fi/esac/}) end cleanly
+        String alphabet = "etcd exec =$(){}[]'\"`\\;&|<>#\n\t -0123ifthenfidoneesaccase in;;EOF<<-";
+        java.util.Random random = new java.util.Random(42);
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder script = new StringBuilder("exec etcd ");
+            int length = random.nextInt(40);
+            for (int k = 0; k < length; k++) {
+                script.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            List<ShellScript.Command> commands = ShellScript.etcdCommands(script.toString(), Map.of());
+            assertThat(commands).as("%s", script).allSatisfy(c -> assertThat(c.words()).isNotEmpty());
+        }
+        assertThat(all("exec etcd --a='unclosed")).singleElement().satisfies(c -> assertThat(c.texts())
+                .containsExactly("etcd", "--a=unclosed"));
+        assertThat(all("fi; esac; }; done; exec etcd --b=$(unclosed")).singleElement().satisfies(c -> assertThat(c.texts())
+                .containsExactly("etcd", "--b=$(unclosed"));
+        assertThat(all("cat <<EOF\nexec etcd --never-ends")).isEmpty();
+    }
+
+    @Test
+    void aLongScriptKeepsItsReasonsShort() {
+        StringBuilder script = new StringBuilder("P=$(hostname)\n");
+        for (int k = 0; k < 5_000; k++) {
+            script.append("if [ -f /f").append(k).append(" ]; then P=\"$P,$(echo ").append(k).append(")\"; fi\n");
+        }
+        script.append("exec etcd --initial-cluster=$P\n");
+        ShellScript.Command c = etcd(script.toString());
+        assertThat(c.line()).isEqualTo(5_002);
+        assertThat(c.unknowns()).singleElement().asString().hasSizeLessThan(600).contains("--initial-cluster=$P");
+    }
 }
