@@ -44,6 +44,9 @@ final class ShellScript {
     private static final Map<String, String> CLUSTER_SETTINGS = Map.of("initial-cluster", "ETCD_INITIAL_CLUSTER",
             "discovery", "ETCD_DISCOVERY", "discovery-srv", "ETCD_DISCOVERY_SRV");
 
+    /** Flags with which etcd prints its version or usage and exits (Go flag booleans). */
+    private static final Pattern PRINTS_AND_EXITS = Pattern.compile("--?(h|help|version(=(1|t|T|true|TRUE|True))?)");
+
     /** etcd's first argument naming a command that is not a member (etcdmain runs a proxy instead). */
     private static final Set<String> NOT_A_MEMBER = Set.of("gateway", "grpc-proxy");
 
@@ -204,19 +207,19 @@ final class ShellScript {
                     case ';' -> {
                         endWord();
                         if (s.startsWith(";;&", i)) {
-                            op(";;", i, 3);
+                            op(";;", i);
                             i += 2;
                         } else if (s.startsWith(";;", i) || s.startsWith(";&", i)) {
-                            op(";;", i, 2);
+                            op(";;", i);
                             i++;
                         } else {
-                            op(";", i, 1);
+                            op(";", i);
                         }
                     }
                     case '&' -> {
                         if (s.startsWith("&&", i)) {
                             endWord();
-                            op("&&", i, 2);
+                            op("&&", i);
                             i++;
                         } else if (s.startsWith("&>", i)) { // bash: stdout and stderr to the target
                             endWord();
@@ -224,16 +227,16 @@ final class ShellScript {
                             i += s.startsWith("&>>", i) ? 2 : 1;
                         } else {
                             endWord();
-                            op("&", i, 1);
+                            op("&", i);
                         }
                     }
                     case '|' -> {
                         endWord();
                         if (s.startsWith("||", i)) {
-                            op("||", i, 2);
+                            op("||", i);
                             i++;
                         } else {
-                            op("|", i, 1);
+                            op("|", i);
                             if (s.startsWith("|&", i)) {
                                 i++;
                             }
@@ -241,7 +244,7 @@ final class ShellScript {
                     }
                     case '(', ')' -> {
                         endWord();
-                        op(String.valueOf(c), i, 1);
+                        op(String.valueOf(c), i);
                     }
                     case '<', '>' -> i = redirection(i);
                     default -> append(c, false, i);
@@ -251,7 +254,7 @@ final class ShellScript {
             return tokens;
         }
 
-        private void op(String op, int at, int length) {
+        private void op(String op, int at) {
             redirect = null;
             tokens.add(new Op(op, lineAt(at)));
         }
@@ -704,7 +707,8 @@ final class ShellScript {
             }
             String program = fields.get(p).text();
             if (ProcCollector.basename(program).equals("etcd")) {
-                if (p + 1 < fields.size() && NOT_A_MEMBER.contains(fields.get(p + 1).text())) {
+                if (p + 1 < fields.size() && NOT_A_MEMBER.contains(fields.get(p + 1).text())
+                        || fields.subList(p + 1, fields.size()).stream().anyMatch(f -> PRINTS_AND_EXITS.matcher(f.text()).matches())) {
                     return;
                 }
                 etcd(fields.subList(p, fields.size()), assigned);

@@ -64,6 +64,9 @@ class ShellScriptTest {
         // etcd's gateway and grpc-proxy commands are proxies, not members
         assertThat(ShellScript.etcdCommand("exec nice -n -18 etcd grpc-proxy start --endpoints https://a:9978")).isNull();
         assertThat(ShellScript.etcdCommand("etcd gateway start --endpoints=a:2379")).isNull();
+        // etcd --version and --help print and exit (etcd 3.4.23); --version=false runs a member
+        assertThat(all("etcd --version && etcd -h; etcd --name=x -version; etcd --help || exec etcd --version=false"))
+                .singleElement().satisfies(c -> assertThat(c.texts()).containsExactly("etcd", "--version=false"));
         // a here-document's body is data, not commands
         assertThat(ShellScript.etcdCommand("cat > /run/notes <<EOF\nexec etcd --name=doc\nEOF\necho done")).isNull();
     }
