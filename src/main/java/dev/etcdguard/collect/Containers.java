@@ -17,12 +17,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Finds etcd containers (and kube-apiserver containers, etcd's client) in a pod spec and turns each into
- * an {@link Invocation}: {@code command} and {@code args} together as the program's argv (or the etcd
+ * an {@link Invocation}: {@code command} and {@code args} together as the program's argv (or each etcd
  * command inside a shell wrapper's script, or the etcd an etcd image runs when the pod sets no command,
  * see {@link EtcdImages}), with {@code $(VAR)} references expanded as Kubernetes does, the container's
  * {@code ETCD_*} environment as Kubernetes would set it (with the pod fields a manifest shows, such as a
@@ -38,15 +39,30 @@ final class Containers {
     /**
      * etcd's (or kube-apiserver's) argv, and the variables a shell wrapper gives it.
      *
-     * @param image   the etcd image that runs it when the pod sets no command (or Bitnami's scripts), or null
-     * @param bitnami true when Bitnami's run.sh starts etcd (its environment rules apply)
-     * @param problem why the container cannot run etcd as the manifest intends, or null
+     * @param image       the etcd image that runs it when the pod sets no command (or Bitnami's scripts), or null
+     * @param bitnami     true when Bitnami's run.sh starts etcd (its environment rules apply)
+     * @param problem     why the container cannot run etcd as the manifest intends, or null
+     * @param unknownEnv  variables a shell script sets to values known only when it runs
+     * @param warnings    this command's own warnings (a shell script's)
+     * @param branch      which of a script's etcd commands it is, or null when the container runs one
+     * @param clusterHint why it is not provably alone although its configuration as written says so, or null
      */
     private record Program(Component component, List<Arg> argv, List<EnvVar> shellEnv, EtcdImages.Match image,
-                           boolean bitnami, String problem) {
+                           boolean bitnami, String problem, List<String> unknownEnv, List<String> warnings,
+                           String branch, String clusterHint) {
 
-        Program(Component component, List<Arg> argv, List<EnvVar> shellEnv) {
-            this(component, argv, shellEnv, null, false, null);
+        Program(Component component, List<Arg> argv) {
+            this(component, argv, List.of(), null, false, null);
+        }
+
+        Program(Component component, List<Arg> argv, List<EnvVar> shellEnv, EtcdImages.Match image, boolean bitnami,
+                String problem) {
+            this(component, argv, shellEnv, image, bitnami, problem, List.of(), List.of(), null, null);
+        }
+
+        Program(Component component, List<Arg> argv, List<EnvVar> shellEnv, List<String> unknownEnv,
+                List<String> warnings, String branch, String clusterHint) {
+            this(component, argv, shellEnv, null, false, null, unknownEnv, warnings, branch, clusterHint);
         }
     }
 
@@ -56,61 +72,77 @@ final class Containers {
         List<Invocation> out = new ArrayList<>();
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                if (program(file, container, Map.of(), new ArrayList<>(), new ArrayList<>()) == null) {
+                if (program(file, container, Map.of(), new ArrayList<>(), new ArrayList<>()).isEmpty()) {
                     continue; // decided on the manifest as written, as components() does
                 }
-                List<String> warnings = new ArrayList<>();
-                List<Note> notes = new ArrayList<>();
+                List<String> containerWarnings = new ArrayList<>();
+                List<Note> containerNotes = new ArrayList<>();
                 Map<String, Var> vars = new LinkedHashMap<>();
-                Map<String, Note> envNotes = new LinkedHashMap<>();
+                Map<String, Note> containerEnvNotes = new LinkedHashMap<>();
                 String[] ordinal = new String[2]; // the StatefulSet pod-name assumption, and the name it gives
-                Map<String, EnvVar> env = env(file, container, pod, configMaps, vars, warnings, envNotes, ordinal);
-                Program program = program(file, container, vars, warnings, notes);
-                if (program == null) {
-                    continue;
+                Map<String, EnvVar> containerEnv = env(file, container, pod, configMaps, vars, containerWarnings,
+                        containerEnvNotes, ordinal);
+                for (Program program : program(file, container, vars, containerWarnings, containerNotes)) {
+                    // a shell script may hold several etcd commands: each is an invocation of its own
+                    Map<String, EnvVar> env = new LinkedHashMap<>(containerEnv);
+                    List<String> warnings = new ArrayList<>(containerWarnings);
+                    warnings.addAll(program.warnings());
+                    List<Note> notes = new ArrayList<>(containerNotes);
+                    Map<String, Note> envNotes = new LinkedHashMap<>(containerEnvNotes);
+                    program.unknownEnv().forEach(env::remove);
+                    for (EnvVar v : program.shellEnv()) { // the script's assignments win over the container's env
+                        env.remove(v.name());
+                        env.put(v.name(), v);
+                        envNotes.remove(v.name());
+                    }
+                    out.add(invocation(file, document, pod, configMaps, nodeRoot, container, program, env, envNotes,
+                            warnings, notes, ordinal));
                 }
-                for (EnvVar v : program.shellEnv()) { // the script's assignments win over the container's env
-                    env.remove(v.name());
-                    env.put(v.name(), v);
-                    envNotes.remove(v.name());
-                }
-                ManifestFileView files = new ManifestFileView(container, pod, configMaps, nodeRoot);
-                List<Arg> argv = program.argv();
-                List<String> problems = new ArrayList<>();
-                if (program.problem() != null) {
-                    problems.add(program.problem());
-                }
-                if (program.image() != null && program.problem() == null) {
-                    notes.add(0, Note.assumed(program.image().describe() + " runs etcd as its entrypoint"
-                            + (program.bitnami() ? " (Bitnami's entrypoint.sh and run.sh: etcd with the container's ETCD_*"
-                            + " variables" + (argv.size() > 1 ? " and the run.sh arguments" : "") + ")"
-                            : " (" + program.image().entry().program() + ")"), List.of()));
-                }
-                if (program.bitnami()) {
-                    argv = bitnami(container, pod.spec(), files, argv, env, envNotes, warnings, notes);
-                }
-                Target.Manifest target = new Target.Manifest(file, document, Yaml.line(container), Yaml.column(container),
-                        pod.resource(), Yaml.str(container, "name"), null);
-                boolean etcd = program.component() == Component.ETCD;
-                if (etcd) {
-                    notes.addAll(envNotes.values());
-                }
-                if (ordinal[0] != null) {
-                    notes.add(Note.assumed(ordinal[0], settingsHolding(ordinal[1], argv, etcd ? env.values() : List.of())));
-                }
-                int uid = runAsUser(container, pod.spec());
-                if (uid < 0 && program.bitnami()) {
-                    uid = BitnamiEtcd.IMAGE_UID;
-                }
-                EtcdImages.Match image = EtcdImages.match(Yaml.str(container, "image"));
-                out.add(new Invocation(program.component(), argv,
-                        etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
-                        files, uid, target, problems, warnings, etcd ? pod.clusterHint() : null,
-                        null, etcd && image != null ? image.version() : null,
-                        notes)); // a kube-apiserver's notes come from its args only
             }
         }
         return out;
+    }
+
+    private static Invocation invocation(String file, int document, Manifests.PodSpec pod, ConfigMaps configMaps,
+                                         Path nodeRoot, Node container, Program program, Map<String, EnvVar> env,
+                                         Map<String, Note> envNotes, List<String> warnings, List<Note> notes,
+                                         String[] ordinal) {
+        ManifestFileView files = new ManifestFileView(container, pod, configMaps, nodeRoot);
+        List<Arg> argv = program.argv();
+        List<String> problems = new ArrayList<>();
+        if (program.problem() != null) {
+            problems.add(program.problem());
+        }
+        if (program.image() != null && program.problem() == null) {
+            notes.add(0, Note.assumed(program.image().describe() + " runs etcd as its entrypoint"
+                    + (program.bitnami() ? " (Bitnami's entrypoint.sh and run.sh: etcd with the container's ETCD_*"
+                    + " variables" + (argv.size() > 1 ? " and the run.sh arguments" : "") + ")"
+                    : " (" + program.image().entry().program() + ")"), List.of()));
+        }
+        if (program.bitnami()) {
+            argv = bitnami(container, pod.spec(), files, argv, env, envNotes, warnings, notes);
+        }
+        String name = Yaml.str(container, "name");
+        Target.Manifest target = new Target.Manifest(file, document, Yaml.line(container), Yaml.column(container),
+                pod.resource(), program.branch() == null ? name : name + " (" + program.branch() + ")", null);
+        boolean etcd = program.component() == Component.ETCD;
+        if (etcd) {
+            notes.addAll(envNotes.values());
+        }
+        if (ordinal[0] != null) {
+            notes.add(Note.assumed(ordinal[0], settingsHolding(ordinal[1], argv, etcd ? env.values() : List.of())));
+        }
+        int uid = runAsUser(container, pod.spec());
+        if (uid < 0 && program.bitnami()) {
+            uid = BitnamiEtcd.IMAGE_UID;
+        }
+        EtcdImages.Match image = EtcdImages.match(Yaml.str(container, "image"));
+        return new Invocation(program.component(), argv,
+                etcd ? new ArrayList<>(env.values()) : List.of(), // kube-apiserver reads no setting from env
+                files, uid, target, problems, warnings,
+                !etcd ? null : pod.clusterHint() != null ? pod.clusterHint() : program.clusterHint(),
+                null, etcd && image != null ? image.version() : null,
+                notes); // a kube-apiserver's notes come from its args only
     }
 
     /**
@@ -236,10 +268,7 @@ final class Containers {
         Set<Component> found = EnumSet.noneOf(Component.class);
         for (String list : List.of("initContainers", "containers")) {
             for (Node container : Yaml.seq(Yaml.get(pod.spec(), list))) {
-                Program program = program(file, container, Map.of(), new ArrayList<>(), new ArrayList<>());
-                if (program != null) {
-                    found.add(program.component());
-                }
+                program(file, container, Map.of(), new ArrayList<>(), new ArrayList<>()).forEach(p -> found.add(p.component()));
             }
         }
         return found;
@@ -247,11 +276,12 @@ final class Containers {
 
     /**
      * etcd's argv from {@code command} + {@code args} with {@code $(VAR)} references to {@code vars} expanded,
-     * or null when the container does not run etcd. A reference whose value is unknown is a note on the
-     * setting of the flag it is part of (or a warning inside a shell script).
+     * or none when the container does not run etcd (several when its shell script has several etcd commands). A
+     * reference whose value is unknown is a note on the setting of the flag it is part of (or a warning inside a
+     * shell script).
      */
-    private static Program program(String file, Node container, Map<String, Var> vars, List<String> warnings,
-                                   List<Note> notes) {
+    private static List<Program> program(String file, Node container, Map<String, Var> vars, List<String> warnings,
+                                         List<Note> notes) {
         List<Node> command = Yaml.seq(Yaml.get(container, "command"));
         List<Node> args = Yaml.seq(Yaml.get(container, "args"));
         Node first = !command.isEmpty() ? command.get(0) : !args.isEmpty() ? args.get(0) : null;
@@ -269,45 +299,46 @@ final class Containers {
             all.add(arg(file, args.get(i), "args[" + i + "]", vars, !shell, warnings, u));
             unknown.add(u);
         }
-        Program program = detect(file, container, command.isEmpty(), all, warnings);
-        if (program == null) {
-            return null;
-        }
-        for (int i = 0; i < all.size(); i++) {
+        List<Node> nodes = new ArrayList<>(command);
+        nodes.addAll(args);
+        List<Program> programs = detect(file, container, command.isEmpty(), all, nodes, vars);
+        boolean toWarnings = shell || programs.stream().anyMatch(p -> p.problem() != null);
+        for (int i = 0; i < all.size() && !programs.isEmpty(); i++) {
             for (String message : unknown.get(i)) {
-                if (shell || program.problem() != null) {
+                if (toWarnings) {
                     warnings.add(message);
                 } else {
                     String flag = flagAt(all, i);
-                    notes.add(Note.unknown(message, flag != null && program.component().setting(flag) != null
+                    notes.add(Note.unknown(message, flag != null && programs.get(0).component().setting(flag) != null
                             ? List.of(flag) : List.of()));
                 }
             }
         }
-        return program;
+        return programs;
     }
 
-    /** The program the container runs, from its command, its args, or its image's entrypoint; null when not ours. */
-    private static Program detect(String file, Node container, boolean noCommand, List<Arg> all, List<String> warnings) {
+    /** The programs the container runs, from its command, its args, or its image's entrypoint; none when not ours. */
+    private static List<Program> detect(String file, Node container, boolean noCommand, List<Arg> all, List<Node> nodes,
+                                        Map<String, Var> vars) {
         EtcdImages.Match image = EtcdImages.match(Yaml.str(container, "image"));
         if (image != null) {
             Program fromImage = fromImage(file, container, image, noCommand, all);
             if (fromImage != null) {
-                return fromImage;
+                return List.of(fromImage);
             }
         }
         if (all.isEmpty()) {
-            return null;
+            return List.of();
         }
         String program = ProcCollector.basename(all.get(0).value());
         Component component = Component.ofProgram(program);
         if (component != null) {
-            return new Program(component, all, List.of());
+            return List.of(new Program(component, all));
         }
         if (SHELLS.contains(program)) {
-            return fromShell(all, warnings);
+            return fromShell(all, nodes, vars);
         }
-        return null;
+        return List.of();
     }
 
     /**
@@ -409,10 +440,11 @@ final class Containers {
     }
 
     /**
-     * {@code sh [options] -c SCRIPT}: the etcd command in the script, located at the script. The script is
-     * the first argument after the options, when one of them is {@code -c}.
+     * {@code sh [options] -c SCRIPT}: the etcd commands in the script (see {@link ShellScript}), each word located
+     * at its line of the script (of the manifest, for a literal block scalar). The script is the first argument
+     * after the options, when one of them is {@code -c}; the container's env is the shell's.
      */
-    private static Program fromShell(List<Arg> all, List<String> warnings) {
+    private static List<Program> fromShell(List<Arg> all, List<Node> nodes, Map<String, Var> vars) {
         boolean dashC = false;
         int i = 1;
         for (; i < all.size(); i++) {
@@ -437,31 +469,49 @@ final class Containers {
             break;
         }
         if (!dashC || i >= all.size()) {
-            return null;
+            return List.of();
         }
         Arg script = all.get(i);
-        ShellScript.Command command = ShellScript.etcdCommand(script.value());
-        if (command == null) {
-            return null;
-        }
+        Map<String, ShellScript.Value> shellEnv = new LinkedHashMap<>();
+        vars.forEach((name, v) -> shellEnv.put(name, v.value() != null ? ShellScript.Value.known(v.value(), 0)
+                : ShellScript.Value.unknown(name + " comes from the container's env (" + v.unknownBecause()
+                + "), unknown to a manifest scan", 0)));
+        List<ShellScript.Command> commands = ShellScript.etcdCommands(script.value(), shellEnv);
+        // a literal block scalar keeps the script's lines: script line k is the k-th line after the '|'
+        boolean literal = nodes.get(i) instanceof ScalarNode s && s.getScalarStyle() == ScalarStyle.LITERAL;
         Location at = script.location();
-        List<Arg> argv = new ArrayList<>();
-        for (int w = 0; w < command.words().size(); w++) {
-            argv.add(new Arg(command.words().get(w), new Location(at.file() + ":" + at.line() + ":" + at.column()
-                    + " (shell script word " + w + ")", at.file(), at.line(), at.column())));
-        }
-        List<EnvVar> env = new ArrayList<>();
-        command.env().forEach((name, value) -> {
-            if (name.startsWith("ETCD_")) {
-                env.add(new EnvVar(name, value, new Location(at.file() + ":" + at.line() + ":" + at.column() + " (" + name
-                        + " set by the shell script)", at.file(), at.line(), at.column())));
+        java.util.function.IntFunction<Location> line = k -> {
+            int l = literal ? at.line() + k : at.line();
+            int c = literal ? 0 : at.column();
+            return new Location(at.file() + ":" + l + (c > 0 ? ":" + c : "") + " (shell script line " + k, at.file(), l, c);
+        };
+        List<Program> programs = new ArrayList<>();
+        for (ShellScript.Command command : commands) {
+            List<Arg> argv = new ArrayList<>();
+            for (int w = 0; w < command.words().size(); w++) {
+                ShellScript.Word word = command.words().get(w);
+                Location l = line.apply(word.line());
+                argv.add(new Arg(word.text(), new Location(l.label() + ", word " + w
+                        + (word.via() == null ? "" : "; " + word.via()) + ")", l.file(), l.line(), l.column())));
             }
-        });
-        if (!command.expansions().isEmpty()) {
-            warnings.add("the shell script substitutes variables or commands in " + String.join(" ", command.expansions())
-                    + " when it runs; this scan takes them as written");
+            List<EnvVar> env = new ArrayList<>();
+            List<String> unknownEnv = new ArrayList<>();
+            command.env().forEach((name, value) -> {
+                if (name.startsWith("ETCD_") && value.isKnown()) {
+                    Location l = line.apply(value.line());
+                    env.add(new EnvVar(name, value.text(), new Location(l.label() + ": " + name + " set by the shell script)",
+                            l.file(), l.line(), l.column())));
+                } else if (name.startsWith("ETCD_")) {
+                    unknownEnv.add(name);
+                }
+            });
+            Location l = line.apply(command.line());
+            String branch = commands.size() == 1 ? null
+                    : "shell script line " + command.line() + (literal ? ", file line " + l.line() : "");
+            programs.add(new Program(Component.ETCD, argv, env, unknownEnv, command.unknowns(), branch,
+                    command.clusterUnknown()));
         }
-        return new Program(Component.ETCD, argv, env);
+        return programs;
     }
 
     private static Arg arg(String file, Node node, String what, Map<String, Var> vars, boolean warnUndefined,

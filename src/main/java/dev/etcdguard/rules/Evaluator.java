@@ -261,6 +261,11 @@ public final class Evaluator {
                 return List.of(new CheckResult("cluster-membership", Status.PASS, "member of a " + names.size()
                         + "-member cluster by its initial-cluster (" + String.join(", ", names) + ")" + basis, evidence));
             }
+            String unknown = unknownMembership(invocation);
+            if (unknown != null) {
+                return List.of(new CheckResult("cluster-membership", Status.PASS, "evaluated as a cluster member: the"
+                        + " value of " + unknown + " is unknown to this scan, so the member is not provably alone", evidence));
+            }
             String hint = invocation.clusterHint();
             boolean replicated = replicated(invocation.target());
             if (hint != null && (!replicated || templated(config))) {
@@ -297,6 +302,20 @@ public final class Evaluator {
                                 + " real membership from the member's data dir";
                 case MemberList.Assumed a -> "";
             };
+        }
+
+        /** The membership setting (initial-cluster, discovery) whose value the source could not know, or null. */
+        private static String unknownMembership(Invocation invocation) {
+            for (Note note : invocation.notes()) {
+                if (note.kind() == Note.Kind.UNKNOWN) {
+                    for (String setting : note.settings()) {
+                        if (setting.equals("initial-cluster") || DISCOVERY.contains(setting)) {
+                            return setting;
+                        }
+                    }
+                }
+            }
+            return null;
         }
 
         /** A manifest of a workload that runs its pod template several times. */

@@ -67,7 +67,7 @@ class BitnamiChartTest {
         assertThat(r.get("2.4").status()).isEqualTo(Status.FAIL);
         assertThat(check(r.get("2.4"), "peer-auto-tls").status()).isEqualTo(Status.FAIL);
         assertThat(check(r.get("2.4"), "peer-urls-https").status()).isEqualTo(Status.PASS);
-        assertThat(check(r.get("2.4"), "cluster-membership").message()).contains("3-member cluster (etcd-0, etcd-1, etcd-2)");
+        assertThat(check(r.get("2.4"), "cluster-membership").message()).contains("3-member cluster by its initial-cluster (etcd-0, etcd-1, etcd-2)");
         assertThat(r.get("2.6").status()).isEqualTo(Status.FAIL);
         assertThat(check(r.get("2.6"), "peer-auto-tls-off").message()).isEqualTo("peer-auto-tls is true");
         // auto TLS: no client certificate is required of peers (etcd drops peer-client-cert-auth with it anyway)

@@ -222,11 +222,32 @@ class ManifestRuleTest {
 
         pod.flag("name", "$(POD_NAME)").flag("initial-cluster", "$(POD_NAME)=http://$(POD_NAME).etcd:2380");
         pod.env = "env:\n- name: POD_NAME\n  valueFrom: {fieldRef: {fieldPath: metadata.name}}\n";
+        // $(POD_NAME) is the pod's own name (<name>-0 for the first pod): each pod lists only itself, so the three
+        // pods are three unconnected single-member etcds
         Result templated = peerTls(pod);
-        CheckResult membership = check(templated, "cluster-membership");
+        assertThat(check(templated, "cluster-membership").status()).isEqualTo(Status.NOT_APPLICABLE);
+        assertThat(check(templated, "independent-members").status()).isEqualTo(Status.WARN);
+        assertThat(templated.status()).isEqualTo(Status.NOT_APPLICABLE);
+
+        // a value this scan cannot know (the pod's IP) keeps the member judged as a cluster member
+        pod.flag("initial-cluster", "$(POD_NAME)=http://$(POD_IP):2380,b=http://b:2380");
+        pod.env = "env:\n- name: POD_NAME\n  valueFrom: {fieldRef: {fieldPath: metadata.name}}\n"
+                + "- name: POD_IP\n  valueFrom: {fieldRef: {fieldPath: status.podIP}}\n";
+        Result unknown = peerTls(pod);
+        assertThat(check(unknown, "cluster-membership").status()).isEqualTo(Status.PASS);
+        assertThat(unknown.status()).isEqualTo(Status.FAIL);
+    }
+
+    @Test
+    void anInitialClusterFromASecretIsNotProofOfALoneMember() throws IOException {
+        Pod pod = new Pod().flag("initial-cluster", null).flag("listen-peer-urls", "http://10.0.0.11:2380");
+        pod.env = "env:\n- name: ETCD_INITIAL_CLUSTER\n  valueFrom: {secretKeyRef: {name: etcd-peers, key: peers}}\n";
+        Result r = peerTls(pod);
+        CheckResult membership = check(r, "cluster-membership");
         assertThat(membership.status()).isEqualTo(Status.PASS);
-        assertThat(membership.message()).contains("evaluated as a cluster member: StatefulSet with replicas: 3");
-        assertThat(templated.status()).isEqualTo(Status.FAIL);
+        assertThat(membership.message()).contains("initial-cluster is unknown to this scan");
+        assertThat(check(r, "peer-urls-https").status()).isEqualTo(Status.FAIL);
+        assertThat(r.status()).isEqualTo(Status.FAIL);
     }
 
     @Test
