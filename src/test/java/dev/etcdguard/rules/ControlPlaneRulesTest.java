@@ -356,6 +356,30 @@ class ControlPlaneRulesTest {
     }
 
     @Test
+    void theBenchmarkVersionDecidesThePodSpecFileModeLimit() throws IOException {
+        Path manifests = Files.createDirectories(dir.resolve("static"));
+        Path pod = Files.writeString(manifests.resolve("etcd.yaml"), etcdPod("cp1"));
+        Files.setPosixFilePermissions(pod, PosixFilePermissions.fromString("rw-r--r--"));
+        List<Invocation> invocations = new ManifestCollector(new ManifestCollector.Options(null,
+                ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(), List.of(manifests)).invocations();
+        // CIS 1.20 asks for 644 or more restrictive, CIS 1.12 for 600 (kube-bench cfg/cis-1.20, cfg/cis-1.12)
+        Result old = result(new Evaluator(RuleLoader.load(null, "cis-1.20"), EvaluationOptions.defaults())
+                .evaluate(invocations.get(0)), "etcd-pod-spec-permissions");
+        assertThat(old.status()).isEqualTo(Status.PASS);
+        assertThat(old.rule().title()).endsWith("644 or more restrictive");
+        assertThat(check(old, "pod-spec-mode").message()).isEqualTo("static-pod file " + pod + " has mode 0644");
+        Result current = result(new Evaluator(RuleLoader.load(null, "cis-1.12"), EvaluationOptions.defaults())
+                .evaluate(invocations.get(0)), "etcd-pod-spec-permissions");
+        assertThat(current.status()).isEqualTo(Status.FAIL);
+        assertThat(current.rule().title()).endsWith("600 or more restrictive");
+        assertThat(check(current, "pod-spec-mode").message()).endsWith("has mode 0644, wider than 0600");
+        // a group-writable file is wider than either limit
+        Files.setPosixFilePermissions(pod, PosixFilePermissions.fromString("rw-rw-r--"));
+        assertThat(result(new Evaluator(RuleLoader.load(null, "cis-1.20"), EvaluationOptions.defaults())
+                .evaluate(invocations.get(0)), "etcd-pod-spec-permissions").status()).isEqualTo(Status.FAIL);
+    }
+
+    @Test
     void aProcessGetsTheStaticPodFileThatRunsItByMemberName() throws IOException {
         Path manifests = Files.createDirectories(dir.resolve("static"));
         Path pod = Files.writeString(manifests.resolve("etcd.yaml"), etcdPod("m1"));
