@@ -276,7 +276,10 @@ class PeerTlsRuleTest {
         m.env.put("ETCD_PEER_CERT_FILE", "/elsewhere.crt");
         Result r = m.evaluate();
         assertThat(r.status()).isEqualTo(Status.WARN);
-        assertThat(check(r, "config-consistent").message()).contains("refuses to start").contains("ETCD_PEER_CERT_FILE");
+        assertThat(check(r, "config-consistent").message()).contains("refuses to start").contains("ETCD_PEER_CERT_FILE")
+                .contains("it started, so the etcd version running tolerated it").doesNotContain("crash-loop");
+        // a running process started: its other rules are not failed for it
+        assertThat(m.evaluateAll()).allSatisfy(x -> assertThat(x.checks()).noneMatch(c -> c.id().equals("starts")));
     }
 
     @Test
