@@ -191,6 +191,45 @@ class ManifestScanIT {
         assertThat(unknown.stdout()).contains("[N/A] 2.7");
     }
 
+    @Test
+    void uniqueCaInAKubeadmConfigurationComparesKubeApiserversClientCaFile() throws Exception {
+        Path kubeadm = dir.resolve("kubeadm.yaml");
+        Files.writeString(kubeadm, """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                controlPlaneEndpoint: cp.example:6443
+                """);
+        // kubeadm's own paths: etcd/ca.crt for etcd, ca.crt for kube-apiserver's clients; no file to read
+        Launcher.Run distinct = Launcher.run(Map.of(), "scan", kubeadm.toString(), "--no-color", "-v");
+        assertThat(distinct.stdout()).contains("[PASS] 2.7", "differ from the Kubernetes cluster CA path"
+                + " /etc/kubernetes/pki/ca.crt", "contents not compared");
+        // kube-apiserver told to trust etcd's CA for its clients: the same file on both sides
+        Files.writeString(kubeadm, """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                controlPlaneEndpoint: cp.example:6443
+                apiServer:
+                  extraArgs:
+                    client-ca-file: /etc/kubernetes/pki/etcd/ca.crt
+                """);
+        Launcher.Run same = Launcher.run(Map.of(), "scan", kubeadm.toString(), "--no-color");
+        assertThat(same.stdout()).contains("[FAIL] 2.7", "trusted-ca-file /etc/kubernetes/pki/etcd/ca.crt (",
+                "the file kube-apiserver's --client-ca-file (" + kubeadm);
+        // with the node's files the certificates are compared by key
+        Path node = dir.resolve("kubeadm-node");
+        Path pki = Files.createDirectories(node.resolve("etc/kubernetes/pki/etcd"));
+        dev.etcdguard.pki.CertificateAuthority.create("etcd-ca").writeCertificate(pki.resolve("ca.crt"));
+        dev.etcdguard.pki.CertificateAuthority.create("kubernetes").writeCertificate(node.resolve("etc/kubernetes/pki/ca.crt"));
+        Files.writeString(kubeadm, """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                controlPlaneEndpoint: cp.example:6443
+                """);
+        Launcher.Run byKey = Launcher.run(Map.of(), "scan", kubeadm.toString(), "--node-root", node.toString(), "--no-color",
+                "-v");
+        assertThat(byKey.stdout()).contains("[PASS] 2.7", "compared by key");
+    }
+
     private static JsonNode find(JsonNode results, String rule, String status) {
         for (JsonNode r : results) {
             if (r.path("rule").asString().equals(rule) && r.path("status").asString().equals(status)) {
