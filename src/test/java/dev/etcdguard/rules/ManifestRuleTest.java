@@ -143,8 +143,7 @@ class ManifestRuleTest {
     }
 
     private static final List<String> FILE_CHECKS = List.of("peer-files-readable", "peer-cert-parses", "peer-key-parses",
-            "peer-key-matches-cert", "peer-cert-validity", "peer-cert-eku", "peer-cert-san", "peer-key-strength",
-            "peer-key-file-permissions", "peer-cert-chain");
+            "peer-key-matches-cert", "peer-cert-validity", "peer-cert-eku", "peer-cert-san", "peer-cert-chain");
 
     // ---------------------------------------------------------------- a configuration etcd refuses to start with
 
@@ -497,7 +496,8 @@ class ManifestRuleTest {
                 "etcd-peer-tls NOT_APPLICABLE", "etcd-peer-client-cert-auth NOT_APPLICABLE",
                 "etcd-peer-auto-tls-off NOT_APPLICABLE", "etcd-data-dir-permissions NOT_APPLICABLE",
                 "etcd-data-dir-ownership NOT_APPLICABLE", "etcd-unique-ca NOT_APPLICABLE",
-                "etcd-pod-spec-permissions NOT_APPLICABLE", "etcd-pod-spec-ownership NOT_APPLICABLE");
+                "etcd-pod-spec-permissions NOT_APPLICABLE", "etcd-pod-spec-ownership NOT_APPLICABLE",
+                "etcd-peer-tls-hardening NOT_APPLICABLE", "etcd-client-tls-hardening NOT_APPLICABLE");
         Result dup = results.stream().filter(r -> r.rule().id().equals("etcd-static-pod-unique")).findFirst().orElseThrow();
         assertThat(dup.target()).isEqualTo(Target.Manifest.file(manifests.resolve("etcd.yaml.bak").toString()));
         Result input = results.stream().filter(r -> r.rule().id().equals("input-readable")).findFirst().orElseThrow();
