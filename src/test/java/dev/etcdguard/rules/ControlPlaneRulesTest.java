@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlPlaneRulesTest {
 
     private static final List<String> APISERVER_RULES = List.of("apiserver-etcd-client-tls", "apiserver-etcd-ca",
-            "apiserver-etcd-servers-https", "apiserver-etcd-client-tls-hardening", "apiserver-encryption-config", "apiserver-encryption-providers");
+            "apiserver-etcd-servers-https", "apiserver-etcd-tls-hardening", "apiserver-encryption-config", "apiserver-encryption-providers");
     private static final String KEY = Base64.getEncoder().encodeToString(filled(32));
     private static final String THE_KEY_AS_TEXT = KEY.substring(0, 12);
 
