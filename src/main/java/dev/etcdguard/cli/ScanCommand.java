@@ -127,8 +127,9 @@ final class ScanCommand implements Callable<Integer> {
     Path rulesDir;
 
     @Option(names = "--benchmark", paramLabel = "NAME", defaultValue = RuleDocument.DEFAULT_BENCHMARK,
-            description = "CIS Kubernetes Benchmark version whose numbering the report shows, e.g. cis-1.5.1 "
-                    + "(default: ${DEFAULT-VALUE}, the newest). Results list every mapping in 'controls'.")
+            description = "CIS Kubernetes Benchmark version to judge by, e.g. cis-1.5.1 (default: ${DEFAULT-VALUE}, the "
+                    + "newest): its numbering, titles and, where versions differ, its limits (1.1.7: 644 up to cis-1.23, "
+                    + "600 from cis-1.24/cis-1.7). Results list every mapping in 'controls'.")
     String benchmark;
 
     @Option(names = "--expiry-warn-days", paramLabel = "DAYS", defaultValue = "30",
