@@ -146,6 +146,24 @@ class ProbeIT {
     }
 
     @Test
+    void sha1SignedPeerCertificatesAreRejectedByEtcdAndFail24() throws Exception {
+        try (LocalCluster c = cluster("sha1", PeerTls.TLS).strongCipherSuites(true)
+                .peerCertificate(n -> dev.etcdguard.pki.LeafSpec.peer(n, "127.0.0.1").withSignatureAlgorithm("SHA1withECDSA"))
+                .start()) {
+            // etcd (Go 1.18+) rejects the SHA-1 signature: members refuse each other's connections
+            String log = "";
+            for (int i = 0; i < 100 && !log.contains("bad certificate"); i++) {
+                Thread.sleep(100);
+                log = c.logTail(c.members().get(0).name());
+            }
+            assertThat(log).contains("rejected connection", "bad certificate");
+            Result r = scanWithProbe(c).get("etcd-peer-tls").get(0);
+            assertThat(r.status()).isEqualTo(Status.FAIL);
+            assertThat(check(r, "peer-cert-signature").message()).contains("SHA1withECDSA");
+        }
+    }
+
+    @Test
     void tlsWithoutClientCertAuthFails25OnTheWire() throws IOException {
         try (LocalCluster c = cluster("noauth", PeerTls.TLS).peerClientCertAuth(false).peerTrustedCa(false)
                 .strongCipherSuites(true).start()) {

@@ -36,7 +36,7 @@ class RulesCommandIT {
                 "References");
         JsonNode doc = JsonMapper.builder().build().readTree(
                 Launcher.run(Map.of(), "rules", "explain", "etcd-peer-tls", "--format", "json").stdout());
-        assertThat(doc.path("checks").size()).as("12 on the configuration, 4 on the wire (hardening: EG-3)").isEqualTo(16);
+        assertThat(doc.path("checks").size()).as("13 on the configuration, 4 on the wire (hardening: EG-3)").isEqualTo(17);
         JsonNode podSpec = JsonMapper.builder().build().readTree(Launcher.run(Map.of(), "rules", "explain", "1.1.7",
                 "--benchmark", "cis-1.23", "--format", "json").stdout());
         assertThat(podSpec.path("title").asString()).endsWith("644 or more restrictive");

@@ -256,6 +256,22 @@ class ControlPlaneRulesTest {
     }
 
     @Test
+    void aKubeApiserverManifestItRefusesToStartWithFailsEveryRule() throws IOException {
+        Path manifests = dir.resolve("manifests");
+        Path node = apiServerPod(manifests);
+        Path pod = manifests.resolve("kube-apiserver.yaml");
+        Files.writeString(pod, Files.readString(pod).replace("- --etcd-cafile=", "- -etcd-cafile="));
+        List<Result> results = scanManifests(node, List.of(), List.of(manifests));
+        assertThat(results).extracting(r -> r.rule().id()).containsExactlyElementsOf(APISERVER_RULES);
+        assertThat(results).allSatisfy(r -> assertThat(r.status()).as(r.rule().id()).isEqualTo(Status.FAIL));
+        assertThat(check(result(results, "apiserver-etcd-client-tls"), "config-consistent").message())
+                .startsWith("kube-apiserver refuses to start with this configuration: '-etcd-cafile=")
+                .contains("the container would crash-loop");
+        assertThat(check(result(results, "apiserver-etcd-servers-https"), "starts").message())
+                .contains("-etcd-cafile=", "crash-loop");
+    }
+
+    @Test
     void apiServerStaticPodOnANodeRootPassesAndWithoutItTheFilesAreNotEvaluated() throws IOException {
         Path manifests = dir.resolve("manifests");
         Path node = apiServerPod(manifests);

@@ -143,7 +143,7 @@ class ManifestRuleTest {
     }
 
     private static final List<String> FILE_CHECKS = List.of("peer-files-readable", "peer-cert-parses", "peer-key-parses",
-            "peer-key-matches-cert", "peer-cert-validity", "peer-cert-eku", "peer-cert-san", "peer-cert-chain");
+            "peer-key-matches-cert", "peer-cert-validity", "peer-cert-eku", "peer-cert-san", "peer-cert-signature", "peer-cert-chain");
 
     // ---------------------------------------------------------------- a configuration etcd refuses to start with
 

@@ -184,6 +184,7 @@ class PeerTlsRuleTest {
         assertThat(m.evaluate(HARDENING).status()).isEqualTo(Status.FAIL);
         // peer traffic is still TLS-encrypted with the configured certificate: CIS 2.4 holds
         assertThat(m.evaluate().status()).isEqualTo(Status.PASS);
+        assertThat(check(m.evaluate(), "peer-cert-signature").status()).isEqualTo(Status.PASS);
         CertificateAuthority rsaCa = CertificateAuthority.create("rsa-ca", KeyType.RSA_2048);
         rsaCa.writeCertificate(m.caFile);
         m.certificate(rsaCa.issue(LeafSpec.peer("m1", "127.0.0.1").withKeyType(KeyType.RSA_2048)
@@ -191,6 +192,11 @@ class PeerTlsRuleTest {
         CheckResult sha1 = check(m.evaluate(HARDENING), "peer-key-strength");
         assertThat(sha1.status()).isEqualTo(Status.FAIL);
         assertThat(sha1.message()).contains("SHA1");
+        // a SHA-1 signature is more than weak: etcd built with Go 1.18+ rejects it, so peers reject each other (2.4)
+        Result cis = m.evaluate();
+        assertThat(cis.status()).isEqualTo(Status.FAIL);
+        assertThat(check(cis, "peer-cert-signature").message()).contains("is signed with SHA1withRSA",
+                "members built with Go 1.18 or later");
     }
 
     @Test
