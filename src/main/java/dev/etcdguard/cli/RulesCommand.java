@@ -35,7 +35,8 @@ final class RulesCommand implements Runnable {
         Path rulesDir;
 
         @Option(names = "--benchmark", paramLabel = "NAME", defaultValue = RuleDocument.DEFAULT_BENCHMARK,
-                description = "CIS Kubernetes Benchmark version whose numbering is shown, e.g. cis-1.5.1 (default: ${DEFAULT-VALUE}).")
+                description = "CIS Kubernetes Benchmark version whose numbering, titles and check limits are shown, e.g. "
+                        + "cis-1.5.1 (default: ${DEFAULT-VALUE}).")
         String benchmark;
 
         @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",

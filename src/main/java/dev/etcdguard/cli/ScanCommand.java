@@ -11,11 +11,13 @@ import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.etcd.MemberList;
 import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.SourceFinding;
+import dev.etcdguard.etcd.Target;
 import dev.etcdguard.probe.ProbeResult;
 import dev.etcdguard.probe.ProbeTargets;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.rules.EvaluationOptions;
 import dev.etcdguard.rules.Evaluator;
+import dev.etcdguard.rules.KubernetesCa;
 import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
@@ -97,7 +99,9 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--kubernetes-ca", paramLabel = "FILE",
             description = "The Kubernetes cluster CA certificate, for rule 2.7 (etcd's CA must differ from it). Default: "
                     + "kube-apiserver's --client-ca-file when the scan found kube-apiserver and can read the file, else "
-                    + "kubeadm's /etc/kubernetes/pki/ca.crt, on this node (--host) or under --node-root, when it exists.")
+                    + "kubeadm's /etc/kubernetes/pki/ca.crt, on this node (--host) or under --node-root, when it exists, "
+                    + "else the path the scanned kube-apiserver names (a manifest without --node-root): etcd's CA files "
+                    + "are then compared with it by path, not by certificate.")
     Path kubernetesCa;
 
     @Option(names = "--assume-cluster",
@@ -127,8 +131,9 @@ final class ScanCommand implements Callable<Integer> {
     Path rulesDir;
 
     @Option(names = "--benchmark", paramLabel = "NAME", defaultValue = RuleDocument.DEFAULT_BENCHMARK,
-            description = "CIS Kubernetes Benchmark version whose numbering the report shows, e.g. cis-1.5.1 "
-                    + "(default: ${DEFAULT-VALUE}, the newest). Results list every mapping in 'controls'.")
+            description = "CIS Kubernetes Benchmark version to judge by, e.g. cis-1.5.1 (default: ${DEFAULT-VALUE}, the "
+                    + "newest): its numbering, titles and, where versions differ, its limits (1.1.7: 644 up to cis-1.23, "
+                    + "600 from cis-1.24/cis-1.7). Results list every mapping in 'controls'.")
     String benchmark;
 
     @Option(names = "--expiry-warn-days", paramLabel = "DAYS", defaultValue = "30",
@@ -178,7 +183,8 @@ final class ScanCommand implements Callable<Integer> {
                 notes.add("no etcd or kube-apiserver container found in " + out.documents() + " document(s) of " + out.files() + " file(s)");
             }
         }
-        EvaluationOptions options = new EvaluationOptions(Instant.now(), expiryWarnDays, kubernetesCa(hostMode, invocations));
+        EvaluationOptions options = new EvaluationOptions(Instant.now(), expiryWarnDays)
+                .withKubernetesCa(kubernetesCa(hostMode, invocations));
         if (probe || probeOptions.cert != null) {
             options = options.withProbes(probe(invocations, notes));
         }
@@ -201,19 +207,32 @@ final class ScanCommand implements Callable<Integer> {
         return byAddress;
     }
 
-    /** The cluster CA given, else kube-apiserver's --client-ca-file, else kubeadm's where this scan can see the node's files. */
-    private Path kubernetesCa(boolean hostMode, List<ResolvedInvocation> invocations) {
+    /**
+     * The cluster CA given, else kube-apiserver's --client-ca-file that this scan can read, else kubeadm's where this
+     * scan can see the node's files, else the path kube-apiserver names (manifests without --node-root: 2.7 compares
+     * paths), else unknown.
+     */
+    private KubernetesCa kubernetesCa(boolean hostMode, List<ResolvedInvocation> invocations) {
         if (kubernetesCa != null) {
-            return kubernetesCa;
+            return KubernetesCa.file(kubernetesCa, "--kubernetes-ca");
         }
-        Optional<Path> apiServer = ClusterCa.fromApiServer(invocations);
-        if (apiServer.isPresent()) {
-            return apiServer.get();
+        Optional<ClusterCa.Named> apiServer = ClusterCa.namedByApiServer(invocations);
+        if (apiServer.isPresent() && apiServer.get().file() != null) {
+            return kubernetesCa(apiServer.get());
         }
         // on the node: through init's root, so a containerized etcdguard with the host's /proc sees the host's file
         Path kubeadm = hostMode ? procRoot.resolve("1/root/etc/kubernetes/pki/ca.crt")
                 : nodeRoot != null ? nodeRoot.resolve("etc/kubernetes/pki/ca.crt") : null;
-        return kubeadm != null && Files.isRegularFile(kubeadm) ? kubeadm : null;
+        if (kubeadm != null && Files.isRegularFile(kubeadm)) {
+            return new KubernetesCa("/etc/kubernetes/pki/ca.crt", "kubeadm's cluster CA on the node", null, kubeadm);
+        }
+        return apiServer.map(ScanCommand::kubernetesCa).orElse(null);
+    }
+
+    private static KubernetesCa kubernetesCa(ClusterCa.Named named) {
+        String where = named.apiServer() instanceof Target.Process p ? "pid " + p.pid() + ", " : "";
+        return new KubernetesCa(named.setting().value(), "kube-apiserver's --client-ca-file (" + where
+                + named.setting().provenance().at() + ")", named.setting(), named.file());
     }
 
     private List<Invocation> hostInvocations() throws IOException {

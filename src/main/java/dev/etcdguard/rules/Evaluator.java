@@ -40,7 +40,7 @@ public final class Evaluator {
         EffectiveConfig config = resolved.config();
         Target target = invocation.target().withMember(config.memberName());
         Subject subject = new Subject(config, invocation.files(), invocation.runAsUid(), invocation.podSpecFile(),
-                options);
+                invocation.running(), options);
         List<Result> results = new ArrayList<>();
         Map<Note, String> said = new LinkedHashMap<>();
         for (RuleDocument rule : rules) {
@@ -113,6 +113,15 @@ public final class Evaluator {
             CheckResult check = Primitives.run(spec, subject);
             checks.add(check);
             overall = Status.worse(overall, check.status());
+        }
+        // A declared configuration (manifest, kubeadm) the program refuses to start with never runs: no PASS of
+        // this rule would be true. Rules that compose config-consistent say so there; a rule that does not apply
+        // stays NOT_APPLICABLE.
+        CheckResult starts = SettingChecks.refusedToStart(subject);
+        if (starts != null && overall != Status.NOT_APPLICABLE
+                && rule.checks().stream().noneMatch(c -> c.primitive().equals(SettingChecks.CONFIG_CONSISTENT))) {
+            checks.add(starts);
+            overall = Status.FAIL;
         }
         if (lowered && overall != Status.NOT_APPLICABLE) {
             overall = Status.worse(overall, Status.WARN);

@@ -35,6 +35,7 @@ final class Primitives {
             Map.entry("tls-cert-eku", TlsChecks::certEku),
             Map.entry("tls-cert-san", TlsChecks::certSan),
             Map.entry("tls-key-strength", TlsChecks::keyStrength),
+            Map.entry("tls-cert-signature", TlsChecks::certSignature),
             Map.entry("tls-key-file-permissions", TlsChecks::keyFilePermissions),
             Map.entry("tls-cert-chain", TlsChecks::certChain),
             Map.entry("probe-tls-spoken", ProbeChecks::tlsSpoken),

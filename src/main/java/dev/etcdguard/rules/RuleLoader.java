@@ -107,16 +107,23 @@ public final class RuleLoader {
     public static Set<String> benchmarks(List<RuleDocument> rules) {
         Set<String> named = new HashSet<>();
         for (RuleDocument r : rules) {
-            for (String c : r.controls()) {
-                if (c.startsWith("cis-kubernetes-") && c.indexOf(':') > 0) {
-                    named.add("cis-" + c.substring("cis-kubernetes-".length(), c.indexOf(':')));
-                }
-            }
+            named.addAll(benchmarksOf(r.controls()));
         }
         Set<String> ordered = new java.util.LinkedHashSet<>();
         CHRONOLOGY.stream().filter(named::contains).forEach(ordered::add);
         named.stream().sorted().forEach(ordered::add); // versions only a user's rules name
         return ordered;
+    }
+
+    /** The CIS benchmark versions a list of controls names, as {@code cis-VERSION}. */
+    private static Set<String> benchmarksOf(List<String> controls) {
+        Set<String> named = new HashSet<>();
+        for (String c : controls) {
+            if (c.startsWith("cis-kubernetes-") && c.indexOf(':') > 0) {
+                named.add("cis-" + c.substring("cis-kubernetes-".length(), c.indexOf(':')));
+            }
+        }
+        return named;
     }
 
     /**
@@ -164,13 +171,51 @@ public final class RuleLoader {
                     + severity + "'");
         }
         // A rule judged by a source about its input (applies-to: source) composes no member checks.
+        List<String> controls = strings(front.get("controls"));
+        Set<String> benchmarks = new java.util.LinkedHashSet<>(CHRONOLOGY);
+        benchmarks.addAll(benchmarksOf(controls));
         List<CheckSpec> checks = appliesTo.equals(RuleDocument.SOURCE) && front.get("check") == null
-                ? List.of() : checks(name, component, front.get("check"));
-        return new RuleDocument(id, String.valueOf(front.getOrDefault("number", "")), required(name, front, "title"),
-                severity, scope, strings(front.get("controls")), appliesTo, checks, sections(normalized.substring(end + 5)), name);
+                ? List.of() : checks(name, component, front.get("check"), benchmarks);
+        Map<String, String> titles = new LinkedHashMap<>();
+        String title;
+        if (front.get("title") instanceof Map<?, ?> m) {
+            ByBenchmark variants = byBenchmark(name, "title", stringKeys(m), benchmarks);
+            title = String.valueOf(variants.defaultValue());
+            variants.values().forEach((b, t) -> titles.put(b, String.valueOf(t)));
+        } else {
+            title = required(name, front, "title");
+        }
+        return new RuleDocument(id, String.valueOf(front.getOrDefault("number", "")), title, severity, scope, controls,
+                appliesTo, checks, sections(normalized.substring(end + 5)), name, titles);
     }
 
-    private static List<CheckSpec> checks(String name, Component component, Object value) {
+    /**
+     * A value written per benchmark version, {@code {default: V, cis-1.23: W, ...}}: a default, and only benchmark
+     * versions etcdguard knows or the document's controls name.
+     */
+    private static ByBenchmark byBenchmark(String name, String what, Map<String, Object> m, Set<String> benchmarks) {
+        if (!m.containsKey(ByBenchmark.DEFAULT) || m.get(ByBenchmark.DEFAULT) == null) {
+            throw new IllegalArgumentException(name + ": " + what + " varies by benchmark but has no 'default'"
+                    + " (write {default: VALUE, cis-1.23: VALUE, ...})");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            if (e.getKey().equals(ByBenchmark.DEFAULT)) {
+                continue;
+            }
+            if (!benchmarks.contains(e.getKey())) {
+                throw new IllegalArgumentException(name + ": " + what + " names benchmark '" + e.getKey()
+                        + "', which is not a known benchmark (known: " + String.join(", ", benchmarks) + ")");
+            }
+            if (e.getValue() == null || e.getValue() instanceof Map<?, ?>) {
+                throw new IllegalArgumentException(name + ": " + what + " for " + e.getKey() + " must be a value");
+            }
+            values.put(e.getKey(), e.getValue());
+        }
+        return new ByBenchmark(m.get(ByBenchmark.DEFAULT), values);
+    }
+
+    private static List<CheckSpec> checks(String name, Component component, Object value, Set<String> benchmarks) {
         if (!(value instanceof List<?> list) || list.isEmpty()) {
             throw new IllegalArgumentException(name + ": 'check' must be a non-empty list of checks");
         }
@@ -192,7 +237,22 @@ public final class RuleLoader {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(name + ": check " + id + " has an unknown on-fail status");
             }
-            validateParams(name, component, id, params);
+            // a mapping-valued parameter varies by benchmark version: validate every value it can take
+            List<String> variants = new ArrayList<>(List.of(ByBenchmark.DEFAULT));
+            for (Map.Entry<String, Object> e : params.entrySet()) {
+                if (e.getValue() instanceof Map<?, ?> perBenchmark) {
+                    ByBenchmark b = byBenchmark(name, "check " + id + " parameter " + e.getKey(), stringKeys(perBenchmark),
+                            benchmarks);
+                    e.setValue(b);
+                    variants.addAll(b.values().keySet());
+                }
+            }
+            for (String variant : variants) {
+                Map<String, Object> chosen = new LinkedHashMap<>();
+                params.forEach((k, v) -> chosen.put(k, v instanceof ByBenchmark b
+                        ? (variant.equals(ByBenchmark.DEFAULT) ? b.defaultValue() : b.forBenchmark(variant)) : v));
+                validateParams(name, component, id, chosen);
+            }
             checks.add(new CheckSpec(id, primitive, params, onFail));
         }
         return checks;

@@ -157,9 +157,12 @@ final class SettingChecks {
         List<ConfigIssue> fatal = s.config.issues().stream().filter(ConfigIssue::fatal).toList();
         List<Evidence> evidence = new ArrayList<>();
         s.config.issues().forEach(i -> evidence.add(new Evidence.Issue(i)));
+        if (!fatal.isEmpty() && !s.running) {
+            return new CheckResult(spec.id(), Status.FAIL, refusal(s, fatal) + CRASH_LOOP, evidence);
+        }
         if (!fatal.isEmpty()) {
-            return Outcome.fail(spec, s.config.component().program() + " refuses to start with this configuration: "
-                    + String.join("; ", fatal.stream().map(ConfigIssue::message).toList()), evidence);
+            return Outcome.fail(spec, refusal(s, fatal) + "; but this process is running: it started, so the " + s.config.component().program()
+                    + " version running tolerated it (another version, or a restart after an upgrade, may not)", evidence);
         }
         if (!evidence.isEmpty()) {
             return Outcome.pass(spec, evidence.size() + " setting(s) present but ignored by "
@@ -167,6 +170,33 @@ final class SettingChecks {
                     evidence);
         }
         return Outcome.pass(spec, "no conflicting or ignored settings", evidence);
+    }
+
+    /** The id of the check a declared configuration the program refuses to start with gets in every rule. */
+    static final String STARTS = "starts";
+    static final String CONFIG_CONSISTENT = "config-consistent";
+
+    private static String refusal(Subject s, List<ConfigIssue> fatal) {
+        return s.config.component().program() + " refuses to start with this configuration: "
+                + String.join("; ", fatal.stream().map(ConfigIssue::message).toList());
+    }
+
+    private static final String CRASH_LOOP = "; the container would crash-loop";
+
+    /**
+     * A FAIL for a declared configuration (a manifest, kubeadm's: what will run) the program refuses to start with;
+     * null for a running process (it started) or a configuration without fatal issues.
+     */
+    static CheckResult refusedToStart(Subject s) {
+        if (s.running || s.config == null) {
+            return null;
+        }
+        List<ConfigIssue> fatal = s.config.issues().stream().filter(ConfigIssue::fatal).toList();
+        if (fatal.isEmpty()) {
+            return null;
+        }
+        return new CheckResult(STARTS, Status.FAIL, refusal(s, fatal) + CRASH_LOOP + ", so no verdict of this rule about it holds",
+                fatal.stream().<Evidence>map(Evidence.Issue::new).toList());
     }
 
     static List<ConfigIssue> issuesAbout(EffectiveConfig config, String setting) {

@@ -23,11 +23,18 @@ final class Subject {
     /** The kubelet static-pod file on this machine that runs the program, or null. */
     final Path podSpecFile;
     final EvaluationOptions options;
+    /**
+     * True for a running process (it started, so its program accepted this configuration); false for a declared
+     * one (a manifest, a kubeadm configuration: what will run).
+     */
+    final boolean running;
     private final Map<TlsProfile, TlsMaterial> tls = new EnumMap<>(TlsProfile.class);
     private List<ProbeResult> probes;
 
-    Subject(EffectiveConfig config, FileView files, int runAsUid, Path podSpecFile, EvaluationOptions options) {
+    Subject(EffectiveConfig config, FileView files, int runAsUid, Path podSpecFile, boolean running,
+            EvaluationOptions options) {
         this.config = config;
+        this.running = running;
         this.files = files;
         this.runAsUid = runAsUid;
         this.podSpecFile = podSpecFile;
@@ -36,7 +43,7 @@ final class Subject {
 
     /** An endpoint given to {@code etcdguard probe}: no configuration, only what the wire showed. */
     static Subject endpoint(ProbeResult probe, EvaluationOptions options) {
-        Subject s = new Subject(null, null, -1, null, options);
+        Subject s = new Subject(null, null, -1, null, false, options);
         s.probes = List.of(probe);
         return s;
     }

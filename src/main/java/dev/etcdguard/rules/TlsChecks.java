@@ -261,6 +261,38 @@ final class TlsChecks {
         return Outcome.fail(spec, "weak certificate: " + String.join("; ", weak), evidence);
     }
 
+    /**
+     * No certificate of the chain in the cert file (the leaf and intermediates; not a self-signed root) is signed with
+     * SHA-1 or MD5: Go 1.18 and later reject such signatures when they verify a chain (etcd 3.4.23 as Debian builds it
+     * with Go 1.19: peers with SHA-1-signed certificates reject each other, no leader is elected), so the verifiers
+     * of this certificate refuse it.
+     */
+    static CheckResult certSignature(CheckSpec spec, Subject s) {
+        TlsProfile p = TlsProfile.of(spec.string("tls"));
+        TlsMaterial m = s.tls(p);
+        if (!(m.certs() instanceof CertificatesRead.Parsed parsed)) {
+            return Outcome.notEvaluated(spec, "not evaluated: needs a parsed " + p.certFile, List.of());
+        }
+        List<Evidence> evidence = new ArrayList<>();
+        List<String> weak = new ArrayList<>();
+        for (X509Certificate cert : parsed.chain()) {
+            if (cert != parsed.chain().get(0) && cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+                continue; // a root's self-signature is not verified
+            }
+            evidence.add(new Evidence.File(m.certFile().path(), cert.getSubjectX500Principal().getName() + ": signature "
+                    + cert.getSigAlgName()));
+            if (CertificateFacts.weakSignature(cert)) {
+                weak.add(cert.getSubjectX500Principal().getName() + " is signed with " + cert.getSigAlgName());
+            }
+        }
+        if (weak.isEmpty()) {
+            return Outcome.pass(spec, p.certFile + " is signed with " + parsed.chain().get(0).getSigAlgName(), evidence);
+        }
+        return Outcome.fail(spec, String.join("; ", weak) + ": " + p.verifiers + " built with Go 1.18 or later (etcd"
+                + " 3.4.23 as Debian builds it, current etcd and Kubernetes releases) reject SHA-1 and MD5 signatures",
+                evidence);
+    }
+
     static CheckResult keyFilePermissions(CheckSpec spec, Subject s) {
         TlsProfile p = TlsProfile.of(spec.string("tls"));
         TlsMaterial m = s.tls(p);

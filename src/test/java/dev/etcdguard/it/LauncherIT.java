@@ -107,7 +107,8 @@ class LauncherIT {
         JsonNode root = JsonMapper.builder().build().readTree(run.stdout());
         assertThat(root.path("tool").path("name").asString()).isEqualTo("etcdguard");
         JsonNode all = root.path("results");
-        assertThat(all.size()).as("11 etcd rules for each of 3 etcd processes, 5 for kube-apiserver").isEqualTo(38);
+        assertThat(all.size()).as("13 etcd rules (11 CIS, EG-3, EG-4) for each of 3 etcd processes, 6 for kube-apiserver")
+                .isEqualTo(45);
         java.util.Map<String, Integer> counted = new java.util.HashMap<>();
         all.forEach(r -> counted.merge(r.path("status").asString(), 1, Integer::sum));
         root.path("summary").properties().forEach(e ->
@@ -200,7 +201,7 @@ class LauncherIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).isEmpty();
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(report));
-        assertThat(root.path("results").size()).as("the 11 etcd rules").isEqualTo(11);
+        assertThat(root.path("results").size()).as("the 13 etcd rules").isEqualTo(13);
         root.path("results").forEach(r -> assertThat(r.path("target").path("pid").asLong()).isEqualTo(101));
     }
 

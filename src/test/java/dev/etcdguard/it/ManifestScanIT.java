@@ -163,8 +163,8 @@ class ManifestScanIT {
         Launcher.Run junit = Launcher.run(Map.of(), "scan", manifests.toString(), "--format", "junit");
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new java.io.ByteArrayInputStream(junit.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        // two etcd containers x 11 etcd rules, plus the unreadable file
-        assertThat(xml.getElementsByTagName("testcase").getLength()).isEqualTo(23);
+        // two etcd containers x 13 etcd rules (11 CIS, EG-3, EG-4), plus the unreadable file
+        assertThat(xml.getElementsByTagName("testcase").getLength()).isEqualTo(27);
         assertThat(xml.getElementsByTagName("error").getLength()).isEqualTo(1);
         assertThat(xml.getElementsByTagName("skipped").getLength()).as("the lone pod's 2.4, 2.5, 2.6 and the files on the node")
                 .isGreaterThanOrEqualTo(3);
@@ -300,6 +300,45 @@ class ManifestScanIT {
                 assertThat(r.toString()).contains("not a Kubernetes object; evaluated as a pod template");
             }
         }
+    }
+
+    @Test
+    void uniqueCaInAKubeadmConfigurationComparesKubeApiserversClientCaFile() throws Exception {
+        Path kubeadm = dir.resolve("kubeadm.yaml");
+        Files.writeString(kubeadm, """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                controlPlaneEndpoint: cp.example:6443
+                """);
+        // kubeadm's own paths: etcd/ca.crt for etcd, ca.crt for kube-apiserver's clients; no file to read
+        Launcher.Run distinct = Launcher.run(Map.of(), "scan", kubeadm.toString(), "--no-color", "-v");
+        assertThat(distinct.stdout()).contains("[PASS] 2.7", "differ from the Kubernetes cluster CA path"
+                + " /etc/kubernetes/pki/ca.crt", "contents not compared");
+        // kube-apiserver told to trust etcd's CA for its clients: the same file on both sides
+        Files.writeString(kubeadm, """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                controlPlaneEndpoint: cp.example:6443
+                apiServer:
+                  extraArgs:
+                    client-ca-file: /etc/kubernetes/pki/etcd/ca.crt
+                """);
+        Launcher.Run same = Launcher.run(Map.of(), "scan", kubeadm.toString(), "--no-color");
+        assertThat(same.stdout()).contains("[FAIL] 2.7", "trusted-ca-file /etc/kubernetes/pki/etcd/ca.crt (",
+                "the file kube-apiserver's --client-ca-file (" + kubeadm);
+        // with the node's files the certificates are compared by key
+        Path node = dir.resolve("kubeadm-node");
+        Path pki = Files.createDirectories(node.resolve("etc/kubernetes/pki/etcd"));
+        dev.etcdguard.pki.CertificateAuthority.create("etcd-ca").writeCertificate(pki.resolve("ca.crt"));
+        dev.etcdguard.pki.CertificateAuthority.create("kubernetes").writeCertificate(node.resolve("etc/kubernetes/pki/ca.crt"));
+        Files.writeString(kubeadm, """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                controlPlaneEndpoint: cp.example:6443
+                """);
+        Launcher.Run byKey = Launcher.run(Map.of(), "scan", kubeadm.toString(), "--node-root", node.toString(), "--no-color",
+                "-v");
+        assertThat(byKey.stdout()).contains("[PASS] 2.7", "compared by key");
     }
 
     private static JsonNode find(JsonNode results, String rule, String status) {

@@ -107,11 +107,16 @@ class ProbeIT {
             for (Result r : results.get("etcd-peer-client-cert-auth")) {
                 assertThat(check(r, "wire-client-cert-required").status()).isEqualTo(Status.PASS);
             }
+            for (Result r : results.get("etcd-peer-tls-hardening")) {
+                assertThat(r.status()).as("%s", r.checks()).isEqualTo(Status.PASS);
+                assertThat(check(r, "wire-cipher-suites").status()).isEqualTo(Status.PASS);
+            }
         }
     }
 
     @Test
-    void etcdRefusesTls10And11ButGoDefaultsAcceptCbcSuites() throws IOException {
+    void aDefaultKubeadmLikeEtcdPasses24AndShowsGoDefaultSuitesUnderEg3() throws IOException {
+        // kubeadm's peer TLS: certificate, key, trusted CA, peer-client-cert-auth; no --cipher-suites
         try (LocalCluster c = cluster("defaults", PeerTls.TLS).start()) {
             ProbeResult p = probe(c.members().get(0));
             // etcd sets a TLS 1.2 minimum itself; without --cipher-suites it takes Go's defaults, CBC suites included
@@ -119,10 +124,42 @@ class ProbeIT {
             assertThat(p.weakCipherSuites()).contains("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
             // plaintext on etcd's TLS peer listener: the connection is closed without an HTTP answer
             assertThat(p.plaintext()).isInstanceOf(Plaintext.NoAnswer.class);
+            Map<String, List<Result>> results = scanWithProbe(c);
+            // CIS 2.4 asks whether peer traffic is TLS-encrypted with the configured certificate: it is
+            for (Result r : results.get("etcd-peer-tls")) {
+                assertThat(r.status()).as("%s", r.checks()).isEqualTo(Status.PASS);
+                assertThat(check(r, "wire-tls-spoken").status()).isEqualTo(Status.PASS);
+                assertThat(check(r, "wire-plaintext-refused").status()).isEqualTo(Status.PASS);
+                assertThat(r.checks()).extracting(CheckResult::id).doesNotContain("wire-cipher-suites", "wire-tls-versions");
+            }
+            // the weak suites are a finding of their own
+            for (Result r : results.get("etcd-peer-tls-hardening")) {
+                assertThat(r.rule().number()).isEqualTo("EG-3");
+                assertThat(r.rule().controls()).contains("nist-sp-800-53:SC-8", "nist-sp-800-53:SC-13")
+                        .noneMatch(ctl -> ctl.startsWith("cis-kubernetes"));
+                assertThat(check(r, "wire-tls-versions").status()).isEqualTo(Status.PASS);
+                assertThat(check(r, "wire-cipher-suites").status()).isEqualTo(Status.WARN);
+                assertThat(check(r, "wire-cipher-suites").message()).contains("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
+                assertThat(r.status()).isEqualTo(Status.WARN);
+            }
+        }
+    }
+
+    @Test
+    void sha1SignedPeerCertificatesAreRejectedByEtcdAndFail24() throws Exception {
+        try (LocalCluster c = cluster("sha1", PeerTls.TLS).strongCipherSuites(true)
+                .peerCertificate(n -> dev.etcdguard.pki.LeafSpec.peer(n, "127.0.0.1").withSignatureAlgorithm("SHA1withECDSA"))
+                .start()) {
+            // etcd (Go 1.18+) rejects the SHA-1 signature: members refuse each other's connections
+            String log = "";
+            for (int i = 0; i < 100 && !log.contains("bad certificate"); i++) {
+                Thread.sleep(100);
+                log = c.logTail(c.members().get(0).name());
+            }
+            assertThat(log).contains("rejected connection", "bad certificate");
             Result r = scanWithProbe(c).get("etcd-peer-tls").get(0);
-            assertThat(check(r, "wire-tls-versions").status()).isEqualTo(Status.PASS);
-            assertThat(check(r, "wire-cipher-suites").status()).isEqualTo(Status.WARN);
-            assertThat(r.status()).isEqualTo(Status.WARN);
+            assertThat(r.status()).isEqualTo(Status.FAIL);
+            assertThat(check(r, "peer-cert-signature").message()).contains("SHA1withECDSA");
         }
     }
 

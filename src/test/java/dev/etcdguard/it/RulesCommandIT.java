@@ -25,7 +25,7 @@ class RulesCommandIT {
                 "apiserver-encryption-providers  1.2.28  high      kube-apiserver  ");
         JsonNode json = JsonMapper.builder().build().readTree(Launcher.run(Map.of(), "rules", "list", "--format", "json",
                 "--benchmark", "cis-1.4.1").stdout());
-        assertThat(json.size()).isEqualTo(17);
+        assertThat(json.size()).isEqualTo(20);
         assertThat(json.get(3).path("id").asString()).isEqualTo("etcd-peer-tls");
         assertThat(json.get(3).path("number").asString()).isEqualTo("1.5.4");
 
@@ -36,7 +36,11 @@ class RulesCommandIT {
                 "References");
         JsonNode doc = JsonMapper.builder().build().readTree(
                 Launcher.run(Map.of(), "rules", "explain", "etcd-peer-tls", "--format", "json").stdout());
-        assertThat(doc.path("checks").size()).as("14 on the configuration, 6 on the wire").isEqualTo(20);
+        assertThat(doc.path("checks").size()).as("13 on the configuration, 4 on the wire (hardening: EG-3)").isEqualTo(17);
+        JsonNode podSpec = JsonMapper.builder().build().readTree(Launcher.run(Map.of(), "rules", "explain", "1.1.7",
+                "--benchmark", "cis-1.23", "--format", "json").stdout());
+        assertThat(podSpec.path("title").asString()).endsWith("644 or more restrictive");
+        assertThat(podSpec.path("checks").get(0).path("params").path("max-mode").asString()).isEqualTo("0644");
         assertThat(doc.path("sections").path("Remediation").asString()).contains("--peer-cert-file");
         Launcher.Run apiServer = Launcher.run(Map.of(), "rules", "explain", "1.2.29", "--benchmark", "cis-1.5.1");
         assertThat(apiServer.exitCode()).as(apiServer.stderr()).isZero();

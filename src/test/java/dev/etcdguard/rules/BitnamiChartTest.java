@@ -73,7 +73,7 @@ class BitnamiChartTest {
         // auto TLS: no client certificate is required of peers (etcd drops peer-client-cert-auth with it anyway)
         assertThat(r.get("2.5").status()).isEqualTo(Status.FAIL);
         // a setting that is simply unset says so
-        assertThat(check(r.get("2.4"), "peer-key-file-permissions").message()).contains("peer-key-file is not set");
+        assertThat(check(r.get("EG-3"), "peer-key-file-permissions").message()).contains("peer-key-file is not set");
         assertThat(check(r.get("2.4"), "peer-cert-validity").message()).contains("peer-cert-file is not set");
         assertThat(check(r.get("2.4"), "peer-key-matches-cert").message())
                 .isEqualTo("not evaluated: peer-cert-file and peer-key-file are not set");

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlPlaneRulesTest {
 
     private static final List<String> APISERVER_RULES = List.of("apiserver-etcd-client-tls", "apiserver-etcd-ca",
-            "apiserver-etcd-servers-https", "apiserver-encryption-config", "apiserver-encryption-providers");
+            "apiserver-etcd-servers-https", "apiserver-etcd-tls-hardening", "apiserver-encryption-config", "apiserver-encryption-providers");
     private static final String KEY = Base64.getEncoder().encodeToString(filled(32));
     private static final String THE_KEY_AS_TEXT = KEY.substring(0, 12);
 
@@ -256,6 +256,22 @@ class ControlPlaneRulesTest {
     }
 
     @Test
+    void aKubeApiserverManifestItRefusesToStartWithFailsEveryRule() throws IOException {
+        Path manifests = dir.resolve("manifests");
+        Path node = apiServerPod(manifests);
+        Path pod = manifests.resolve("kube-apiserver.yaml");
+        Files.writeString(pod, Files.readString(pod).replace("- --etcd-cafile=", "- -etcd-cafile="));
+        List<Result> results = scanManifests(node, List.of(), List.of(manifests));
+        assertThat(results).extracting(r -> r.rule().id()).containsExactlyElementsOf(APISERVER_RULES);
+        assertThat(results).allSatisfy(r -> assertThat(r.status()).as(r.rule().id()).isEqualTo(Status.FAIL));
+        assertThat(check(result(results, "apiserver-etcd-client-tls"), "config-consistent").message())
+                .startsWith("kube-apiserver refuses to start with this configuration: '-etcd-cafile=")
+                .contains("the container would crash-loop");
+        assertThat(check(result(results, "apiserver-etcd-servers-https"), "starts").message())
+                .contains("-etcd-cafile=", "crash-loop");
+    }
+
+    @Test
     void apiServerStaticPodOnANodeRootPassesAndWithoutItTheFilesAreNotEvaluated() throws IOException {
         Path manifests = dir.resolve("manifests");
         Path node = apiServerPod(manifests);
@@ -353,6 +369,30 @@ class ControlPlaneRulesTest {
         List<Result> shiftLeft = scanManifests(null, List.of(pod.toString()), List.of());
         assertThat(result(shiftLeft, "etcd-pod-spec-permissions").status()).isEqualTo(Status.NOT_APPLICABLE);
         assertThat(result(shiftLeft, "etcd-pod-spec-ownership").status()).isEqualTo(Status.NOT_APPLICABLE);
+    }
+
+    @Test
+    void theBenchmarkVersionDecidesThePodSpecFileModeLimit() throws IOException {
+        Path manifests = Files.createDirectories(dir.resolve("static"));
+        Path pod = Files.writeString(manifests.resolve("etcd.yaml"), etcdPod("cp1"));
+        Files.setPosixFilePermissions(pod, PosixFilePermissions.fromString("rw-r--r--"));
+        List<Invocation> invocations = new ManifestCollector(new ManifestCollector.Options(null,
+                ManifestCollector.DEFAULT_MAX_FILE_BYTES)).collect(List.of(), List.of(manifests)).invocations();
+        // CIS 1.20 asks for 644 or more restrictive, CIS 1.12 for 600 (kube-bench cfg/cis-1.20, cfg/cis-1.12)
+        Result old = result(new Evaluator(RuleLoader.load(null, "cis-1.20"), EvaluationOptions.defaults())
+                .evaluate(invocations.get(0)), "etcd-pod-spec-permissions");
+        assertThat(old.status()).isEqualTo(Status.PASS);
+        assertThat(old.rule().title()).endsWith("644 or more restrictive");
+        assertThat(check(old, "pod-spec-mode").message()).isEqualTo("static-pod file " + pod + " has mode 0644");
+        Result current = result(new Evaluator(RuleLoader.load(null, "cis-1.12"), EvaluationOptions.defaults())
+                .evaluate(invocations.get(0)), "etcd-pod-spec-permissions");
+        assertThat(current.status()).isEqualTo(Status.FAIL);
+        assertThat(current.rule().title()).endsWith("600 or more restrictive");
+        assertThat(check(current, "pod-spec-mode").message()).endsWith("has mode 0644, wider than 0600");
+        // a group-writable file is wider than either limit
+        Files.setPosixFilePermissions(pod, PosixFilePermissions.fromString("rw-rw-r--"));
+        assertThat(result(new Evaluator(RuleLoader.load(null, "cis-1.20"), EvaluationOptions.defaults())
+                .evaluate(invocations.get(0)), "etcd-pod-spec-permissions").status()).isEqualTo(Status.FAIL);
     }
 
     @Test

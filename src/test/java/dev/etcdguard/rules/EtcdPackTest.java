@@ -224,6 +224,31 @@ class EtcdPackTest {
     }
 
     @Test
+    void uniqueCa27ComparesPathsWhenOnlyThePathOfTheClusterCaIsKnown() throws IOException {
+        MemberFixture m = member();
+        EvaluationOptions none = EvaluationOptions.defaults();
+        // kube-apiserver names its own CA: a path etcd does not use
+        KubernetesCa elsewhere = new KubernetesCa("/etc/kubernetes/pki/ca.crt", "kube-apiserver's --client-ca-file"
+                + " (kube-apiserver.yaml:20:7)", null, null);
+        CheckResult distinct = check(m.evaluate(none.withKubernetesCa(elsewhere), "etcd-unique-ca"), "ca-distinct");
+        assertThat(distinct.status()).isEqualTo(Status.PASS);
+        assertThat(distinct.message()).contains("differ from the Kubernetes cluster CA path /etc/kubernetes/pki/ca.crt",
+                "contents not compared", "--node-root");
+        // kube-apiserver names etcd's CA file as the cluster CA: the same file, whatever it holds
+        KubernetesCa same = new KubernetesCa(m.caFile.toString(), "kube-apiserver's --client-ca-file"
+                + " (kube-apiserver.yaml:20:7)", null, null);
+        CheckResult shared = check(m.evaluate(none.withKubernetesCa(same), "etcd-unique-ca"), "ca-distinct");
+        assertThat(shared.status()).isEqualTo(Status.FAIL);
+        assertThat(shared.message()).contains("trusted-ca-file " + m.caFile + " (flag at argv[")
+                .contains("the file kube-apiserver's --client-ca-file (kube-apiserver.yaml:20:7) names as the"
+                        + " Kubernetes cluster CA");
+        // the same path through "..": still the same file
+        KubernetesCa dotted = new KubernetesCa(m.caFile.getParent().resolve("x/../" + m.caFile.getFileName()).toString(),
+                "--client-ca-file", null, null);
+        assertThat(m.evaluate(none.withKubernetesCa(dotted), "etcd-unique-ca").status()).isEqualTo(Status.FAIL);
+    }
+
+    @Test
     void noSubstringMatchingOfFlagNames() throws IOException {
         // --peer-cert-file, --peer-client-cert-auth and --peer-auto-tls must not count for 2.1, 2.2 and 2.3
         MemberFixture m = MemberFixture.tlsMember(dir).flag("peer-auto-tls", "true");

@@ -143,8 +143,60 @@ class ManifestRuleTest {
     }
 
     private static final List<String> FILE_CHECKS = List.of("peer-files-readable", "peer-cert-parses", "peer-key-parses",
-            "peer-key-matches-cert", "peer-cert-validity", "peer-cert-eku", "peer-cert-san", "peer-key-strength",
-            "peer-key-file-permissions", "peer-cert-chain");
+            "peer-key-matches-cert", "peer-cert-validity", "peer-cert-eku", "peer-cert-san", "peer-cert-signature", "peer-cert-chain");
+
+    // ---------------------------------------------------------------- a configuration etcd refuses to start with
+
+    private List<Result> all(Pod pod) throws IOException {
+        ManifestCollector.Output out = collect(null, write("etcd.yaml", pod.yaml()));
+        return new Evaluator(rules, EvaluationOptions.defaults()).evaluate(out.invocations().get(0));
+    }
+
+    private static Result byId(List<Result> results, String id) {
+        return results.stream().filter(r -> r.rule().id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aManifestEtcdRefusesToStartWithFailsEveryRuleThatApplies() throws IOException {
+        Pod pod = new Pod();
+        pod.env = """
+                env:
+                - name: ETCD_PEER_CERT_FILE
+                  value: /etc/kubernetes/pki/etcd/other.crt
+                """;
+        List<Result> results = all(pod);
+        Result peer = byId(results, "etcd-peer-tls");
+        assertThat(peer.status()).isEqualTo(Status.FAIL);
+        CheckResult consistent = check(peer, "config-consistent");
+        assertThat(consistent.status()).as("not the document's on-fail WARN").isEqualTo(Status.FAIL);
+        assertThat(consistent.message()).contains("etcd refuses to start with this configuration: conflicting environment"
+                + " variable ETCD_PEER_CERT_FILE").contains("the container would crash-loop");
+        // rules that do not compose config-consistent get the reason as a check of their own
+        for (String id : List.of("etcd-client-tls", "etcd-auto-tls-off", "etcd-peer-auto-tls-off")) {
+            Result r = byId(results, id);
+            assertThat(r.status()).as(id).isEqualTo(Status.FAIL);
+            assertThat(check(r, "starts").message()).contains("ETCD_PEER_CERT_FILE", "crash-loop");
+            assertThat(check(r, "starts").evidence()).allMatch(e -> e instanceof Evidence.Issue i && i.issue().fatal());
+        }
+        // a rule that does not apply stays NOT_APPLICABLE (a manifest outside a static-pod directory has no file mode)
+        assertThat(byId(results, "etcd-pod-spec-permissions").status()).isEqualTo(Status.NOT_APPLICABLE);
+
+        // an unknown flag stops etcd too
+        List<Result> typo = all(new Pod().flag("peer-cert-fle", "/etc/kubernetes/pki/etcd/peer.crt"));
+        assertThat(check(byId(typo, "etcd-auto-tls-off"), "starts").message())
+                .contains("flag provided but not defined: -peer-cert-fle");
+        // without a fatal issue no rule gets the check
+        assertThat(all(new Pod())).allSatisfy(r -> assertThat(r.checks()).noneMatch(c -> c.id().equals("starts")));
+    }
+
+    @Test
+    void aLoneMemberRefusedToStartStaysNotApplicableForClusterRules() throws IOException {
+        Pod pod = new Pod().flag("initial-cluster", "cp1=https://10.0.0.11:2380").flag("bogus-flag", "1");
+        List<Result> results = all(pod);
+        assertThat(byId(results, "etcd-peer-tls").status()).isEqualTo(Status.NOT_APPLICABLE);
+        assertThat(byId(results, "etcd-client-tls").status()).isEqualTo(Status.FAIL);
+        assertThat(check(byId(results, "etcd-client-tls"), "starts").message()).contains("bogus-flag");
+    }
 
     // ---------------------------------------------------------------- settings
 
@@ -504,7 +556,8 @@ class ManifestRuleTest {
                 "etcd-peer-tls NOT_APPLICABLE", "etcd-peer-client-cert-auth NOT_APPLICABLE",
                 "etcd-peer-auto-tls-off NOT_APPLICABLE", "etcd-data-dir-permissions NOT_APPLICABLE",
                 "etcd-data-dir-ownership NOT_APPLICABLE", "etcd-unique-ca NOT_APPLICABLE",
-                "etcd-pod-spec-permissions NOT_APPLICABLE", "etcd-pod-spec-ownership NOT_APPLICABLE");
+                "etcd-pod-spec-permissions NOT_APPLICABLE", "etcd-pod-spec-ownership NOT_APPLICABLE",
+                "etcd-peer-tls-hardening NOT_APPLICABLE", "etcd-client-tls-hardening NOT_APPLICABLE");
         Result dup = results.stream().filter(r -> r.rule().id().equals("etcd-static-pod-unique")).findFirst().orElseThrow();
         assertThat(dup.target()).isEqualTo(Target.Manifest.file(manifests.resolve("etcd.yaml.bak").toString()));
         Result input = results.stream().filter(r -> r.rule().id().equals("input-readable")).findFirst().orElseThrow();

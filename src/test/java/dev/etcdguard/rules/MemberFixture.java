@@ -101,6 +101,11 @@ final class MemberFixture {
                 .filter(r -> r.rule().id().equals(ruleId)).findFirst().orElseThrow();
     }
 
+    /** Every result of the member. */
+    List<Result> evaluateAll() throws IOException {
+        return new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults()).evaluate(invocation());
+    }
+
     Result evaluate(String ruleId) throws IOException {
         return evaluate(EvaluationOptions.defaults(), ruleId);
     }

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PeerTlsRuleTest {
 
+    private static final String HARDENING = "etcd-peer-tls-hardening";
+
     @TempDir
     Path dir;
 
@@ -178,27 +180,37 @@ class PeerTlsRuleTest {
     void weakKeysAndSignaturesFail() throws IOException {
         MemberFixture m = MemberFixture.tlsMember(dir);
         m.certificate(LeafSpec.peer("m1", "127.0.0.1").withKeyType(KeyType.RSA_1024));
-        assertThat(check(m.evaluate(), "peer-key-strength").message()).contains("RSA key of 1024 bits");
+        assertThat(check(m.evaluate(HARDENING), "peer-key-strength").message()).contains("RSA key of 1024 bits");
+        assertThat(m.evaluate(HARDENING).status()).isEqualTo(Status.FAIL);
+        // peer traffic is still TLS-encrypted with the configured certificate: CIS 2.4 holds
+        assertThat(m.evaluate().status()).isEqualTo(Status.PASS);
+        assertThat(check(m.evaluate(), "peer-cert-signature").status()).isEqualTo(Status.PASS);
         CertificateAuthority rsaCa = CertificateAuthority.create("rsa-ca", KeyType.RSA_2048);
         rsaCa.writeCertificate(m.caFile);
         m.certificate(rsaCa.issue(LeafSpec.peer("m1", "127.0.0.1").withKeyType(KeyType.RSA_2048)
                 .withSignatureAlgorithm("SHA1withRSA")), KeyFormat.PKCS8);
-        CheckResult sha1 = check(m.evaluate(), "peer-key-strength");
+        CheckResult sha1 = check(m.evaluate(HARDENING), "peer-key-strength");
         assertThat(sha1.status()).isEqualTo(Status.FAIL);
         assertThat(sha1.message()).contains("SHA1");
+        // a SHA-1 signature is more than weak: etcd built with Go 1.18+ rejects it, so peers reject each other (2.4)
+        Result cis = m.evaluate();
+        assertThat(cis.status()).isEqualTo(Status.FAIL);
+        assertThat(check(cis, "peer-cert-signature").message()).contains("is signed with SHA1withRSA",
+                "members built with Go 1.18 or later");
     }
 
     @Test
     void wideKeyFileModeOrForeignOwnerWarns() throws IOException {
         MemberFixture m = MemberFixture.tlsMember(dir);
         Files.setPosixFilePermissions(m.key, PosixFilePermissions.fromString("rw-r--r--"));
-        Result r = m.evaluate();
+        Result r = m.evaluate(HARDENING);
         assertThat(r.status()).isEqualTo(Status.WARN);
         assertThat(check(r, "peer-key-file-permissions").status()).isEqualTo(Status.WARN);
         assertThat(check(r, "peer-key-file-permissions").message()).contains("mode 0644 is wider than 0600");
+        assertThat(m.evaluate().status()).as("CIS 2.4 does not ask about the file mode").isEqualTo(Status.PASS);
         Files.setPosixFilePermissions(m.key, PosixFilePermissions.fromString("rw-------"));
         m.uid = 0;
-        assertThat(m.evaluate().status()).isEqualTo(Status.PASS);
+        assertThat(m.evaluate(HARDENING).status()).isEqualTo(Status.PASS);
     }
 
     @Test
@@ -276,7 +288,10 @@ class PeerTlsRuleTest {
         m.env.put("ETCD_PEER_CERT_FILE", "/elsewhere.crt");
         Result r = m.evaluate();
         assertThat(r.status()).isEqualTo(Status.WARN);
-        assertThat(check(r, "config-consistent").message()).contains("refuses to start").contains("ETCD_PEER_CERT_FILE");
+        assertThat(check(r, "config-consistent").message()).contains("refuses to start").contains("ETCD_PEER_CERT_FILE")
+                .contains("it started, so the etcd version running tolerated it").doesNotContain("crash-loop");
+        // a running process started: its other rules are not failed for it
+        assertThat(m.evaluateAll()).allSatisfy(x -> assertThat(x.checks()).noneMatch(c -> c.id().equals("starts")));
     }
 
     @Test

@@ -92,17 +92,22 @@ class ProbeChecksTest {
     @Test
     void legacyProtocolsFailAndWeakSuitesWarn() throws IOException {
         Tls.Established tls = (Tls.Established) sound().tls();
-        Result legacy = evaluate("etcd-peer-tls", wire(tls, List.of("TLSv1.1", "TLSv1"), List.of(),
+        Result legacy = evaluate("etcd-peer-tls-hardening", wire(tls, List.of("TLSv1.1", "TLSv1"), List.of(),
                 new Plaintext.NoAnswer("closed"), null));
         assertThat(check(legacy, "wire-tls-versions").status()).isEqualTo(Status.FAIL);
         assertThat(check(legacy, "wire-tls-versions").message()).startsWith("127.0.0.1:12380 accepts TLSv1.1 and TLSv1");
-        Result weak = evaluate("etcd-peer-tls", wire(tls, List.of(), List.of("TLS_RSA_WITH_AES_128_CBC_SHA"),
-                new Plaintext.NoAnswer("closed"), null));
+        ProbeResult weakSuites = wire(tls, List.of(), List.of("TLS_RSA_WITH_AES_128_CBC_SHA"),
+                new Plaintext.NoAnswer("closed"), null);
+        Result weak = evaluate("etcd-peer-tls-hardening", weakSuites);
         assertThat(check(weak, "wire-cipher-suites").status()).isEqualTo(Status.WARN);
         assertThat(weak.status()).isEqualTo(Status.WARN);
+        // hardening, not what CIS 2.4 asks: the peer traffic is TLS-encrypted
+        Result cis = evaluate("etcd-peer-tls", weakSuites);
+        assertThat(cis.checks()).extracting(CheckResult::id).doesNotContain("wire-cipher-suites", "wire-tls-versions");
+        assertThat(cis.status()).isEqualTo(Status.PASS);
         ProbeResult untested = new ProbeResult(Endpoint.parse(PEER), new Connect.Connected(), tls, List.of(), false,
                 List.of(), new Plaintext.NoAnswer("closed"), null, 5);
-        assertThat(check(evaluate("etcd-peer-tls", untested), "wire-tls-versions").status()).isEqualTo(Status.NOT_APPLICABLE);
+        assertThat(check(evaluate("etcd-peer-tls-hardening", untested), "wire-tls-versions").status()).isEqualTo(Status.NOT_APPLICABLE);
     }
 
     @Test
@@ -159,7 +164,8 @@ class ProbeChecksTest {
     void anEndpointGivenToProbeIsJudgedByTheWireAlone() {
         List<Result> results = new Evaluator(RuleLoader.builtIn(), EvaluationOptions.defaults()
                 .withProbes(Map.of("127.0.0.1:12380", sound()))).evaluate(sound());
-        assertThat(results).extracting(r -> r.rule().id()).containsExactly("etcd-peer-tls", "etcd-peer-client-cert-auth");
+        assertThat(results).extracting(r -> r.rule().id()).containsExactly("etcd-peer-tls", "etcd-peer-client-cert-auth",
+                "etcd-peer-tls-hardening");
         Result peer = results.get(0);
         assertThat(peer.target()).isEqualTo(new dev.etcdguard.etcd.Target.Endpoint(PEER, null));
         assertThat(peer.checks()).allMatch(c -> c.id().startsWith("wire-"));
