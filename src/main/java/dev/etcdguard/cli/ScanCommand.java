@@ -45,7 +45,10 @@ import picocli.CommandLine.Parameters;
                 + "program does (etcd: a --config-file replaces flags and ETCD_* variables; flags win over ETCD_* "
                 + "variables; defaults last) and reads its certificate files through the process's own root. "
                 + "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
-                + "the result ERROR, never PASS. Also reads /etc/kubernetes/manifests: a second etcd static pod is a "
+                + "the result ERROR, never PASS. A k3s server runs etcd embedded: its etcd is judged from the config file k3s "
+                + "writes (DATA_DIR/server/db/etcd/config); a k3s server on SQLite or an external datastore is "
+                + "NOT_APPLICABLE with the reason. Also reads /etc/kubernetes/manifests and RKE2's "
+                + "/var/lib/rancher/rke2/agent/pod-manifests (through /proc/1/root): a second etcd static pod is a "
                 + "FAIL, and the static-pod file that runs a process gets the file mode and owner checks.",
             "",
             "Manifests: YAML (multi-document) and JSON files, directories (recursive: *.yaml, *.yml, *.json) and "
@@ -62,7 +65,9 @@ import picocli.CommandLine.Parameters;
             "  2  the scan could not run, or a result is ERROR (unreadable evidence or input)"})
 final class ScanCommand implements Callable<Integer> {
 
-    private static final Path KUBELET_STATIC_PODS = Path.of("/etc/kubernetes/manifests");
+    /** kubeadm's static-pod directory, and RKE2's (its etcd pod runs etcd --config-file=/var/lib/rancher/rke2/server/db/etcd/config). */
+    private static final List<Path> STATIC_POD_DIRS = List.of(Path.of("/etc/kubernetes/manifests"),
+            Path.of("/var/lib/rancher/rke2/agent/pod-manifests"));
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Manifest files or directories to scan; '-' reads standard input. Without PATH: --host.")
@@ -81,7 +86,8 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--static-pod-dir", paramLabel = "DIR",
             description = "Read DIR as kubelet reads its static-pod directory: every regular file not starting with a "
                     + "dot is a pod, whatever its extension; a second etcd pod there is a FAIL, and each file gets the pod "
-                    + "spec file mode and owner checks (repeatable). With --host (default /etc/kubernetes/manifests) its "
+                    + "spec file mode and owner checks (repeatable). With --host (default /etc/kubernetes/manifests and "
+                    + "/var/lib/rancher/rke2/agent/pod-manifests, those that exist) its "
                     + "pods are not scanned themselves: they give the duplicate check and each process's static-pod file.")
     List<Path> staticPodDirs = new ArrayList<>();
 
@@ -142,9 +148,10 @@ final class ScanCommand implements Callable<Integer> {
         List<SourceFinding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (hostMode) {
-            invocations = ResolvedInvocation.all(hostInvocations());
-            List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs
-                    : Files.isDirectory(KUBELET_STATIC_PODS) ? List.of(KUBELET_STATIC_PODS) : List.of();
+            ProcCollector.Output host = hostInvocations();
+            invocations = ResolvedInvocation.all(host.invocations());
+            findings.addAll(host.findings()); // k3s servers that run no etcd member
+            List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs : defaultStaticPodDirs();
             if (!dirs.isEmpty()) {
                 ManifestCollector.Output staticPods = new ManifestCollector(new ManifestCollector.Options(null, maxFileSize))
                         .collect(List.of(), dirs);
@@ -211,9 +218,28 @@ final class ScanCommand implements Callable<Integer> {
         return kubeadm != null && Files.isRegularFile(kubeadm) ? kubeadm : null;
     }
 
-    private List<Invocation> hostInvocations() throws IOException {
+    /**
+     * kubelet's static-pod directories of kubeadm and RKE2 that exist on this node, read through init's root
+     * ({@code PROC_ROOT/1/root}, so a containerized etcdguard with the host's /proc sees the host's), else
+     * directly when that root cannot be read and the procfs is this machine's.
+     */
+    private List<Path> defaultStaticPodDirs() {
+        List<Path> dirs = new ArrayList<>();
+        for (Path dir : STATIC_POD_DIRS) {
+            Path viaInit = procRoot.resolve("1/root").resolve(Path.of("/").relativize(dir));
+            if (Files.isDirectory(viaInit)) {
+                dirs.add(viaInit);
+            } else if (procRoot.equals(Path.of("/proc")) && !Files.isReadable(procRoot.resolve("1/root"))
+                    && Files.isDirectory(dir)) {
+                dirs.add(dir);
+            }
+        }
+        return dirs;
+    }
+
+    private ProcCollector.Output hostInvocations() throws IOException {
         try {
-            return new ProcCollector(procRoot).collect(new HashSet<>(pids));
+            return new ProcCollector(procRoot).scan(new HashSet<>(pids));
         } catch (IOException e) {
             throw new IOException("cannot list " + procRoot + ": " + IoErrors.reason(e));
         }

@@ -14,6 +14,7 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads an etcd {@code --config-file} the way etcd does (YAML turned into JSON, then matched against
@@ -25,6 +26,9 @@ final class ConfigFileReader {
     record Parsed(Map<String, Resolved> values, List<ConfigIssue> issues) {}
 
     private static final Map<String, Setting> BY_KEY = new HashMap<>();
+    /** Keys whose value is a Go {@code []string} in etcd's config-file structs (3.4 embed.Config; 3.5 allowed-*). */
+    private static final java.util.Set<String> SEQUENCE_KEYS = java.util.Set.of("log-outputs", "cipher-suites",
+            "peer-transport-security.allowed-cn", "peer-transport-security.allowed-hostname");
 
     static {
         for (Setting s : EtcdSettings.all()) {
@@ -79,7 +83,8 @@ final class ConfigFileReader {
             String key = prefix + keyNode.getValue();
             Node valueNode = tuple.getValueNode();
             if (prefix.isEmpty() && (key.equalsIgnoreCase("peer-transport-security")
-                    || key.equalsIgnoreCase("client-transport-security"))) {
+                    || key.equalsIgnoreCase("client-transport-security")
+                    || key.equalsIgnoreCase("socket-options"))) { // 3.5: embed.Config SocketOpts (k3s writes it)
                 if (valueNode instanceof MappingNode inner) {
                     readMapping(file, inner, key.toLowerCase(Locale.ROOT) + ".", values, issues);
                 } else if (!isNull(valueNode)) {
@@ -95,6 +100,14 @@ final class ConfigFileReader {
                 continue;
             }
             if (isNull(valueNode)) {
+                continue;
+            }
+            if (valueNode instanceof SequenceNode seq && SEQUENCE_KEYS.contains(key.toLowerCase(Locale.ROOT))
+                    && seq.getValue().stream().allMatch(n -> n instanceof ScalarNode)) {
+                // a Go []string in etcd's config struct: a YAML sequence (log-outputs: [stderr], as k3s writes it)
+                String joined = String.join(",", seq.getValue().stream().map(n -> ((ScalarNode) n).getValue()).toList());
+                values.put(setting.flag(), new Resolved(setting, joined,
+                        new Provenance.ConfigFile(key, location(file, valueNode))));
                 continue;
             }
             if (!(valueNode instanceof ScalarNode scalar)) {

@@ -98,8 +98,8 @@ public final class EtcdSettings {
             proxy-write-timeout         NUMBER   5000                     =
             proxy-read-timeout          NUMBER   0                        =
             force-new-cluster           BOOL     false                    =
-            socket-reuse-port           BOOL     false                    =
-            socket-reuse-address        BOOL     false                    =
+            socket-reuse-port           BOOL     false                    socket-options.reuse-port
+            socket-reuse-address        BOOL     false                    socket-options.reuse-address
             unsafe-no-fsync             BOOL     false                    =
             version                     BOOL     false                    -
             experimental-initial-corrupt-check BOOL false                 =
