@@ -153,7 +153,8 @@ final class ScanCommand implements Callable<Integer> {
             findings.addAll(host.findings()); // k3s servers that run no etcd member
             List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs : defaultStaticPodDirs();
             if (!dirs.isEmpty()) {
-                ManifestCollector.Output staticPods = new ManifestCollector(new ManifestCollector.Options(null, maxFileSize))
+                // the pods' hostPath files are this node's (RKE2's etcd pod reads its --config-file from one)
+                ManifestCollector.Output staticPods = new ManifestCollector(new ManifestCollector.Options(hostRoot(), maxFileSize))
                         .collect(List.of(), dirs);
                 staticPods.findings().stream().filter(f -> f.kind() == SourceFinding.Kind.DUPLICATE_STATIC_POD)
                         .forEach(findings::add);
@@ -224,17 +225,15 @@ final class ScanCommand implements Callable<Integer> {
      * directly when that root cannot be read and the procfs is this machine's.
      */
     private List<Path> defaultStaticPodDirs() {
-        List<Path> dirs = new ArrayList<>();
-        for (Path dir : STATIC_POD_DIRS) {
-            Path viaInit = procRoot.resolve("1/root").resolve(Path.of("/").relativize(dir));
-            if (Files.isDirectory(viaInit)) {
-                dirs.add(viaInit);
-            } else if (procRoot.equals(Path.of("/proc")) && !Files.isReadable(procRoot.resolve("1/root"))
-                    && Files.isDirectory(dir)) {
-                dirs.add(dir);
-            }
-        }
-        return dirs;
+        Path root = hostRoot();
+        return root == null ? List.of() : STATIC_POD_DIRS.stream()
+                .map(dir -> root.resolve(Path.of("/").relativize(dir))).filter(Files::isDirectory).toList();
+    }
+
+    /** This node's root file system: init's root in the procfs, else / when that procfs is this machine's; or null. */
+    private Path hostRoot() {
+        Path viaInit = procRoot.resolve("1/root");
+        return Files.isDirectory(viaInit) ? viaInit : procRoot.equals(Path.of("/proc")) ? Path.of("/") : null;
     }
 
     private ProcCollector.Output hostInvocations() throws IOException {

@@ -218,6 +218,74 @@ class K3sHostScanIT {
         Files.setPosixFilePermissions(n.configFile().getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
+    @Test
+    void scanHostReportsAK3sServerOnSqliteAndGivesRke2sEtcdItsStaticPodFile() throws Exception {
+        // one fake node holding both (no k3s or RKE2 binary here): init's root is the node's file tree, where
+        // RKE2's kubelet directory agent/pod-manifests holds the etcd pod RKE2 writes (command etcd, args
+        // --config-file=DATA_DIR/server/db/etcd/config, that directory a hostPath), and a k3s server keeps SQLite
+        Path node = Files.createDirectories(dir.resolve("node"));
+        Path rke2Db = Files.createDirectories(node.resolve("var/lib/rancher/rke2/server/db/etcd"));
+        Files.writeString(rke2Db.resolve("config"), "name: rke2-server-1-4d2c9e1a\n"
+                + "listen-peer-urls: https://10.0.0.21:2380\ninitial-cluster: rke2-server-1-4d2c9e1a=https://10.0.0.21:2380\n");
+        Path manifests = Files.createDirectories(node.resolve("var/lib/rancher/rke2/agent/pod-manifests"));
+        Files.writeString(manifests.resolve("etcd.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: etcd, namespace: kube-system, labels: {component: etcd, tier: control-plane}}
+                spec:
+                  hostNetwork: true
+                  containers:
+                  - name: etcd
+                    image: index.docker.io/rancher/hardened-etcd:v3.5.21-k3s1-build20250612
+                    command: [etcd]
+                    args: [--config-file=/var/lib/rancher/rke2/server/db/etcd/config]
+                    volumeMounts:
+                    - {name: dir0, mountPath: /var/lib/rancher/rke2/server/db/etcd}
+                  volumes:
+                  - name: dir0
+                    hostPath: {path: /var/lib/rancher/rke2/server/db/etcd, type: DirectoryOrCreate}
+                """);
+        Files.setPosixFilePermissions(manifests.resolve("etcd.yaml"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createDirectories(node.resolve("var/lib/rancher/k3s/server/db"));
+        Files.writeString(node.resolve("var/lib/rancher/k3s/server/db/state.db"), "SQLite format 3");
+        FakeProcfs proc = new FakeProcfs(dir.resolve("proc"));
+        for (long pid : List.of(1L, 3000L, 3001L)) {
+            Path p = pid == 1 ? proc.addProcess(1, "/usr/lib/systemd/systemd", List.of("/sbin/init"), Map.of(), 0)
+                    : pid == 3000 ? proc.addProcess(3000, "/usr/local/bin/etcd",
+                            List.of("etcd", "--config-file=/var/lib/rancher/rke2/server/db/etcd/config"), Map.of(), 0)
+                    : proc.addProcess(3001, "/var/lib/rancher/k3s/data/7f3e9a/bin/k3s",
+                            List.of("/usr/local/bin/k3s", "server"), Map.of(), 0);
+            Files.delete(p.resolve("root"));
+            Files.createSymbolicLink(p.resolve("root"), node);
+        }
+        Launcher.Run run = Launcher.run(Map.of(), "scan", "--host", "--proc-root", proc.root().toString(), "-f", "json");
+        assertThat(run.exitCode()).as(run.stderr()).isIn(0, 1, 2);
+        tools.jackson.databind.JsonNode all = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(run.stdout()).path("results");
+        Map<Long, Map<String, tools.jackson.databind.JsonNode>> byPid = new LinkedHashMap<>();
+        all.forEach(r -> byPid.computeIfAbsent(r.path("target").path("pid").asLong(), k -> new LinkedHashMap<>())
+                .put(r.path("rule").asString(), r));
+        assertThat(byPid).containsOnlyKeys(3000L, 3001L);
+
+        tools.jackson.databind.JsonNode podSpec = byPid.get(3000L).get("etcd-pod-spec-permissions");
+        assertThat(podSpec.path("status").asString()).as("%s", podSpec).isEqualTo("PASS");
+        assertThat(podSpec.toString()).contains(proc.root().resolve("1/root/var/lib/rancher/rke2/agent/pod-manifests/etcd.yaml")
+                .toString());
+        assertThat(byPid.get(3000L).get("etcd-peer-tls").path("target").path("member").asString())
+                .isEqualTo("rke2-server-1-4d2c9e1a");
+
+        Map<String, tools.jackson.databind.JsonNode> k3s = byPid.get(3001L);
+        assertThat(k3s).containsKeys("etcd-peer-tls", "etcd-peer-client-cert-auth", "etcd-data-dir-permissions");
+        k3s.values().forEach(r -> {
+            assertThat(r.path("status").asString()).isEqualTo("NOT_APPLICABLE");
+            assertThat(r.path("checks").get(0).path("message").asString())
+                    .contains("uses SQLite through kine (/var/lib/rancher/k3s/server/db/state.db;");
+        });
+        assertThat(k3s.get("etcd-peer-tls").path("target").path("exe").asString())
+                .startsWith("/var/lib/rancher/k3s/data/7f3e9a/bin/k3s (k3s server, embedded etcd, config ");
+    }
+
     private static CheckResult check(Result r, String id) {
         return r.checks().stream().filter(c -> c.id().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no check " + id + " in " + r.checks()));
