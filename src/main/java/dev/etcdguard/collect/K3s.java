@@ -81,7 +81,7 @@ final class K3s {
     /** Reads the k3s server process in {@code processDir} (a procfs entry). */
     static Found read(long pid, Path processDir, String exe, List<String> argv, List<EnvVar> env, int uid) {
         ProcCollector.ProcFileView files = new ProcCollector.ProcFileView(processDir);
-        Settings s = Settings.of(argv, env, files, uid);
+        Settings s = Settings.of(argv, env, files, uid, exe);
         String dataDir = s.value("data-dir", s.defaultDataDir);
         String serverDir = stripSlash(dataDir) + "/server";
         String dbDir = serverDir + "/db/etcd";
@@ -171,19 +171,19 @@ final class K3s {
 
     /**
      * The k3s settings that decide the datastore, as urfave/cli gives them to {@code k3s server}: a flag on
-     * the command line, else its {@code K3S_*} variable, else the config file (k3s inserts config-file
-     * entries before the command line's flags, so the command line wins).
+     * the command line, else the config file (k3s inserts its entries as flags before the command line's, so
+     * the command line wins), else its {@code K3S_*} variable.
      */
     private static final class Settings {
-        /** flag → its short alias and K3S_* variable (null when it has none). */
+        /** flag → its short alias and K3S_* variable (null when it has none), as pkg/cli/cmds/server.go names them. */
         private static final Map<String, String[]> FLAGS = Map.of(
-                "data-dir", new String[] {"d", null},
+                "data-dir", new String[] {"d", "K3S_DATA_DIR"},
                 "config", new String[] {"c", "K3S_CONFIG_FILE"},
                 "datastore-endpoint", new String[] {null, "K3S_DATASTORE_ENDPOINT"},
                 "cluster-init", new String[] {null, "K3S_CLUSTER_INIT"},
                 "server", new String[] {"s", "K3S_URL"},
                 "token", new String[] {"t", "K3S_TOKEN"},
-                "disable-etcd", new String[] {null, "K3S_DISABLE_ETCD"});
+                "disable-etcd", new String[] {null, null});
         private static final List<String> BOOLS = List.of("cluster-init", "disable-etcd");
 
         private final Map<String, String> values = new LinkedHashMap<>();
@@ -191,28 +191,31 @@ final class K3s {
         private final List<String> problems = new ArrayList<>();
         private String defaultDataDir;
 
-        static Settings of(List<String> argv, List<EnvVar> env, ProcCollector.ProcFileView files, int uid) {
+        static Settings of(List<String> argv, List<EnvVar> env, ProcCollector.ProcFileView files, int uid, String exe) {
             Settings s = new Settings();
             s.readArgv(argv);
-            if (env != null) {
-                for (EnvVar e : env) {
-                    FLAGS.forEach((flag, names) -> {
-                        if (e.name().equals(names[1]) && !s.values.containsKey(flag) && !e.value().isEmpty()) {
-                            s.put(flag, e.value(), e.name() + " in " + e.location().label());
-                        }
-                    });
-                }
-            }
+            List<EnvVar> vars = env == null ? List.of() : env;
             if (env == null) {
                 s.problems.add("cannot read the environment of the k3s process: its K3S_* datastore settings are unknown"
                         + " (run etcdguard as root)");
             }
-            String home = null;
-            if (env != null) {
-                home = env.stream().filter(e -> e.name().equals("HOME")).map(EnvVar::value).findFirst().orElse(null);
+            String configFile = s.values.containsKey("config") ? s.values.get("config")
+                    : vars.stream().filter(e -> e.name().equals("K3S_CONFIG_FILE") && !e.value().isEmpty())
+                            .map(EnvVar::value).findFirst().orElse(DEFAULT_CONFIG);
+            s.readConfigFiles(files, configFile);
+            for (EnvVar e : vars) {
+                FLAGS.forEach((flag, names) -> {
+                    if (e.name().equals(names[1]) && !s.values.containsKey(flag) && !e.value().isEmpty()
+                            // older k3s releases set K3S_DATA_DIR to their asset directory (DATA_DIR/data/HASH) when they
+                            // re-executed themselves from there: not a data dir then
+                            && !(flag.equals("data-dir") && (exe.equals(e.value() + "/bin/k3s")
+                                    || exe.equals(e.value() + "/bin/k3s-server")))) {
+                        s.put(flag, e.value(), e.name() + " in " + e.location().label());
+                    }
+                });
             }
+            String home = vars.stream().filter(e -> e.name().equals("HOME")).map(EnvVar::value).findFirst().orElse(null);
             s.defaultDataDir = uid == 0 || uid == -1 || home == null ? DEFAULT_DATA_DIR : home + "/.rancher/k3s";
-            s.readConfigFiles(files);
             return s;
         }
 
@@ -256,8 +259,7 @@ final class K3s {
         }
 
         /** The k3s config file and its drop-ins ({@code config.yaml.d/*.yaml}, in name order, later ones win). */
-        private void readConfigFiles(ProcCollector.ProcFileView files) {
-            String config = values.getOrDefault("config", DEFAULT_CONFIG);
+        private void readConfigFiles(ProcCollector.ProcFileView files, String config) {
             List<String> paths = new ArrayList<>();
             paths.add(config);
             Path dropIns = onDisk(files, config + ".d");

@@ -163,6 +163,28 @@ class K3sTest {
     }
 
     @Test
+    void k3sDataDirVariableIsTheDataDirUnlessItIsTheAssetDirectoryK3sRunsFrom() throws IOException {
+        mkdir("/srv/k3s/server/db/etcd/member/wal");
+        mkdir("/var/lib/rancher/k3s/server/db/etcd/member/wal");
+        k3s(704, Map.of("K3S_DATA_DIR", "/srv/k3s"), "server");
+        k3s(705, Map.of("K3S_DATA_DIR", "/var/lib/rancher/k3s/data/7f3e9a"), "server"); // older k3s: its asset dir
+        List<Invocation> found = scan().invocations();
+        assertThat(found.get(0).argv().get(1).value()).isEqualTo("--config-file=/srv/k3s/server/db/etcd/config");
+        assertThat(found.get(0).argv().get(1).location().label()).contains("from K3S_DATA_DIR in ");
+        assertThat(found.get(1).argv().get(1).value()).isEqualTo("--config-file=" + CONFIG);
+    }
+
+    @Test
+    void k3sConfigFileBeatsTheEnvironmentAndTheCommandLineBeatsBoth() throws IOException {
+        write("/etc/rancher/k3s/config.yaml", "datastore-endpoint: postgres://a@pg/k3s\n");
+        k3s(706, Map.of("K3S_DATASTORE_ENDPOINT", "mysql://b@db/k3s"), "server");
+        k3s(707, Map.of("K3S_DATASTORE_ENDPOINT", "mysql://b@db/k3s"), "server", "--datastore-endpoint", "nats://c@n:4222");
+        assertThat(scan().findings()).extracting(SourceFinding::message).satisfiesExactly(
+                m -> assertThat(m).contains("(postgres://…, datastore-endpoint from /etc/rancher/k3s/config.yaml:1:1"),
+                m -> assertThat(m).contains("(nats://…, datastore-endpoint from argv[2] and argv[3]"));
+    }
+
+    @Test
     void aK3sServerOnSqliteIsNotApplicableWithTheReason() throws IOException {
         write("/var/lib/rancher/k3s/server/db/state.db", "SQLite format 3");
         write(CONFIG, K3S_ETCD_CONFIG); // left from an earlier etcd: no member/wal
