@@ -87,8 +87,8 @@ final class K3s {
         String dbDir = serverDir + "/db/etcd";
         String configFile = dbDir + "/config";
         String wal = dbDir + "/member/wal";
-        String shownExe = exe + " (k3s server, embedded etcd, config " + configFile + ")";
-        Target.Process target = new Target.Process(pid, shownExe, null);
+        Target.Process member = new Target.Process(pid, exe + " (k3s server, embedded etcd, config " + configFile + ")", null);
+        Target.Process target = new Target.Process(pid, exe + " (k3s server)", null);
         if (s.isTrue("disable-etcd")) {
             return noEtcd(target, "k3s server pid " + pid + " runs with disable-etcd (" + s.where("disable-etcd")
                     + "): this node runs no etcd member; its etcd runs in other k3s servers, scan those");
@@ -109,7 +109,7 @@ final class K3s {
                             + " from " + s.where("data-dir") + ")", null, 0, 0)));
             // embedded etcd reads only that file (embed.ConfigFromFile): no ETCD_* variable applies
             // an initialized etcd is used whatever the other settings say, so what could not be read of them does not matter
-            return new Found.Member(new Invocation(Component.ETCD, args, List.of(), files, uid, target, List.of())
+            return new Found.Member(new Invocation(Component.ETCD, args, List.of(), files, uid, member, List.of())
                     .withClusterHint(CLUSTER_HINT));
         }
         String stale = Files.exists(onDisk(files, configFile))
@@ -121,10 +121,11 @@ final class K3s {
                     + ", through kine), not in an embedded etcd" + stale
                     + (isEtcdScheme(endpoint) ? "; that etcd runs elsewhere: scan its hosts" : ""));
         }
-        if (s.isTrue("cluster-init") || (!s.value("server", "").isEmpty() && !s.value("token", "").isEmpty())) {
+        String token = s.values.containsKey("token") ? "token" : "token-file";
+        if (s.isTrue("cluster-init") || (!s.value("server", "").isEmpty() && !s.value(token, "").isEmpty())) {
             return noEtcd(target, "k3s server pid " + pid + " is set to run embedded etcd ("
                     + (s.isTrue("cluster-init") ? "cluster-init from " + s.where("cluster-init")
-                    : "server and token from " + s.where("server")) + ") but " + wal
+                    : "server from " + s.where("server") + " and " + token + " from " + s.where(token)) + ") but " + wal
                     + " does not exist: its etcd has not started yet; scan again when it runs" + stale);
         }
         String sqlite = serverDir + "/db/state.db";
@@ -183,6 +184,7 @@ final class K3s {
                 "cluster-init", new String[] {null, "K3S_CLUSTER_INIT"},
                 "server", new String[] {"s", "K3S_URL"},
                 "token", new String[] {"t", "K3S_TOKEN"},
+                "token-file", new String[] {null, "K3S_TOKEN_FILE"},
                 "disable-etcd", new String[] {null, null});
         private static final List<String> BOOLS = List.of("cluster-init", "disable-etcd");
 

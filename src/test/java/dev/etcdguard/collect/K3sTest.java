@@ -191,6 +191,7 @@ class K3sTest {
         k3s(710, Map.of(), "server");
         SourceFinding f = onlyFinding();
         assertThat(f.kind()).isEqualTo(SourceFinding.Kind.EXTERNAL_ETCD);
+        assertThat(((Target.Process) f.target()).exe()).isEqualTo(K3S_EXE + " (k3s server)");
         assertThat(f.message()).contains("uses SQLite through kine (/var/lib/rancher/k3s/server/db/state.db;")
                 .contains(CONFIG + " is not in use (no /var/lib/rancher/k3s/server/db/etcd/member/wal)");
         List<Result> results = SourceFindings.toResults(f, RuleLoader.builtIn());
@@ -229,7 +230,7 @@ class K3sTest {
         k3s(741, Map.of("K3S_TOKEN", "t"), "server", "--server", "https://10.0.0.11:6443");
         assertThat(scan().findings()).extracting(SourceFinding::message).satisfiesExactly(
                 m -> assertThat(m).contains("runs with disable-etcd (argv[2])").contains("runs no etcd member"),
-                m -> assertThat(m).contains("set to run embedded etcd (server and token from argv[2] and argv[3])")
+                m -> assertThat(m).contains("set to run embedded etcd (server from argv[2] and argv[3] and token from K3S_TOKEN in ")
                         .contains("has not started yet"));
     }
 

@@ -283,7 +283,7 @@ class K3sHostScanIT {
                     .contains("uses SQLite through kine (/var/lib/rancher/k3s/server/db/state.db;");
         });
         assertThat(k3s.get("etcd-peer-tls").path("target").path("exe").asString())
-                .startsWith("/var/lib/rancher/k3s/data/7f3e9a/bin/k3s (k3s server, embedded etcd, config ");
+                .isEqualTo("/var/lib/rancher/k3s/data/7f3e9a/bin/k3s (k3s server)");
     }
 
     private static CheckResult check(Result r, String id) {
