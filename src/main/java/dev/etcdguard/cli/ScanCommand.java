@@ -98,7 +98,8 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--kubernetes-ca", paramLabel = "FILE",
             description = "The Kubernetes cluster CA certificate, for rule 2.7 (etcd's CA must differ from it). Default: "
-                    + "kube-apiserver's --client-ca-file when the scan found kube-apiserver and can read the file, else "
+                    + "kube-apiserver's --client-ca-file when the scan found kube-apiserver (or a k3s server: its "
+                    + "server/tls/client-ca.crt) and can read the file, else "
                     + "kubeadm's /etc/kubernetes/pki/ca.crt, on this node (--host) or under --node-root, when it exists.")
     Path kubernetesCa;
 

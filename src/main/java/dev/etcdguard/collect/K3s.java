@@ -134,6 +134,21 @@ final class K3s {
                 + "; no datastore-endpoint, cluster-init or server), not etcd" + stale);
     }
 
+    /**
+     * For the etcd member of a k3s server: the client CA k3s gives its embedded kube-apiserver
+     * ({@code --client-ca-file=DATA_DIR/server/tls/client-ca.crt}, pkg/daemons/control), the Kubernetes cluster CA;
+     * else null.
+     */
+    static String clientCa(Invocation inv) {
+        if (inv.component() != Component.ETCD || !CLUSTER_HINT.equals(inv.clusterHint()) || inv.argv().size() != 2) {
+            return null;
+        }
+        String configFile = inv.argv().get(1).value().substring("--config-file=".length());
+        String suffix = "/server/db/etcd/config";
+        return configFile.endsWith(suffix)
+                ? configFile.substring(0, configFile.length() - suffix.length()) + "/server/tls/client-ca.crt" : null;
+    }
+
     private static Found noEtcd(Target target, String message) {
         return new Found.NoEtcd(new SourceFinding(SourceFinding.Kind.EXTERNAL_ETCD, target, message));
     }

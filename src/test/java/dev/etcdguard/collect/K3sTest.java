@@ -139,6 +139,17 @@ class K3sTest {
     }
 
     @Test
+    void theClusterCaOfAK3sNodeIsTheClientCaK3sGivesItsKubeApiserver() throws IOException {
+        mkdir("/var/lib/rancher/k3s/server/db/etcd/member/wal");
+        k3s(708, Map.of(), "server");
+        List<ResolvedInvocation> invocations = ResolvedInvocation.all(scan().invocations());
+        assertThat(ClusterCa.fromApiServer(invocations)).isEmpty(); // not there
+        write("/var/lib/rancher/k3s/server/tls/client-ca.crt", "-----BEGIN CERTIFICATE-----\n");
+        assertThat(ClusterCa.fromApiServer(invocations))
+                .contains(proc.root().resolve("708/root/var/lib/rancher/k3s/server/tls/client-ca.crt"));
+    }
+
+    @Test
     void anInitializedEtcdWinsOverADatastoreEndpointAsInK3s() throws IOException {
         write(CONFIG, K3S_ETCD_CONFIG);
         mkdir("/var/lib/rancher/k3s/server/db/etcd/member/wal");

@@ -126,8 +126,13 @@ class K3sHostScanIT {
         Map<String, ProbeResult> byAddress = new LinkedHashMap<>();
         TlsProbe.probeAll(targets.endpoints(), ProbeOptions.defaults()).forEach(p -> byAddress.put(p.endpoint().address(), p));
         // the Kubernetes cluster CA k3s's kube-apiserver trusts (server/tls/client-ca.crt), for rule 2.7
-        Path clusterCa = nodes.get(0).dataDir().resolve("server/tls/client-ca.crt");
-        CertificateAuthority.create("k3s-client-ca@1700000000").writeCertificate(clusterCa);
+        for (Node n : nodes) {
+            CertificateAuthority.create("k3s-client-ca@1700000000").writeCertificate(n.dataDir().resolve("server/tls/client-ca.crt"));
+        }
+        // as 'scan --host' finds it: the first k3s server's client CA, read through its root
+        Path clusterCa = dev.etcdguard.collect.ClusterCa.fromApiServer(invocations).orElseThrow();
+        assertThat(clusterCa).isEqualTo(proc.root().resolve("7001/root").resolve(
+                Path.of("/").relativize(nodes.get(0).dataDir().resolve("server/tls/client-ca.crt"))));
         Evaluator evaluator = new Evaluator(RuleLoader.builtIn(),
                 new EvaluationOptions(java.time.Instant.now(), 30, clusterCa).withProbes(byAddress));
 
