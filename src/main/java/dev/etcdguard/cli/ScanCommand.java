@@ -161,7 +161,7 @@ final class ScanCommand implements Callable<Integer> {
                         .forEach(findings::add);
                 invocations = StaticPodFiles.link(invocations, ResolvedInvocation.all(staticPods.invocations()));
             }
-            if (invocations.isEmpty()) {
+            if (invocations.isEmpty() && host.findings().isEmpty()) {
                 notes.add(pids.isEmpty()
                         ? "no etcd server process found on this node (read " + procRoot + "); run './etcdguard demo' to"
                                 + " see a scan of throw-away etcd clusters"
