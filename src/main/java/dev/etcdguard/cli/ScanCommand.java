@@ -51,7 +51,10 @@ import picocli.CommandLine.Parameters;
                 + "Whether a member is part of a cluster (rules 2.4-2.6) comes from the member list etcd keeps in its "
                 + "data dir (member/snap/db, read-only), not from initial-cluster, which etcd reads only at first start. "
                 + "Needs root to read other users' /proc/PID/environ and key files; evidence it cannot read makes "
-                + "the result ERROR, never PASS. Also reads /etc/kubernetes/manifests: a second etcd static pod is a "
+                + "the result ERROR, never PASS. A k3s server runs etcd embedded: its etcd is judged from the config file k3s "
+                + "writes (DATA_DIR/server/db/etcd/config); a k3s server on SQLite or an external datastore is "
+                + "NOT_APPLICABLE with the reason. Also reads /etc/kubernetes/manifests and RKE2's "
+                + "/var/lib/rancher/rke2/agent/pod-manifests (through /proc/1/root): a second etcd static pod is a "
                 + "FAIL, and the static-pod file that runs a process gets the file mode and owner checks.",
             "",
             "Manifests: YAML (multi-document) and JSON files, directories (recursive: *.yaml, *.yml, *.json) and "
@@ -68,7 +71,9 @@ import picocli.CommandLine.Parameters;
             "  2  the scan could not run, or a result is ERROR (unreadable evidence or input)"})
 final class ScanCommand implements Callable<Integer> {
 
-    private static final Path KUBELET_STATIC_PODS = Path.of("/etc/kubernetes/manifests");
+    /** kubeadm's static-pod directory, and RKE2's (its etcd pod runs etcd --config-file=/var/lib/rancher/rke2/server/db/etcd/config). */
+    private static final List<Path> STATIC_POD_DIRS = List.of(Path.of("/etc/kubernetes/manifests"),
+            Path.of("/var/lib/rancher/rke2/agent/pod-manifests"));
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Manifest files or directories to scan; '-' reads standard input. Without PATH: --host.")
@@ -87,7 +92,8 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--static-pod-dir", paramLabel = "DIR",
             description = "Read DIR as kubelet reads its static-pod directory: every regular file not starting with a "
                     + "dot is a pod, whatever its extension; a second etcd pod there is a FAIL, and each file gets the pod "
-                    + "spec file mode and owner checks (repeatable). With --host (default /etc/kubernetes/manifests) its "
+                    + "spec file mode and owner checks (repeatable). With --host (default /etc/kubernetes/manifests and "
+                    + "/var/lib/rancher/rke2/agent/pod-manifests, those that exist) its "
                     + "pods are not scanned themselves: they give the duplicate check and each process's static-pod file.")
     List<Path> staticPodDirs = new ArrayList<>();
 
@@ -98,7 +104,8 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--kubernetes-ca", paramLabel = "FILE",
             description = "The Kubernetes cluster CA certificate, for rule 2.7 (etcd's CA must differ from it). Default: "
-                    + "kube-apiserver's --client-ca-file when the scan found kube-apiserver and can read the file, else "
+                    + "kube-apiserver's --client-ca-file when the scan found kube-apiserver (or a k3s server: its "
+                    + "server/tls/client-ca.crt) and can read the file, else "
                     + "kubeadm's /etc/kubernetes/pki/ca.crt, on this node (--host) or under --node-root, when it exists, "
                     + "else the path the scanned kube-apiserver names (a manifest without --node-root): etcd's CA files "
                     + "are then compared with it by path, not by certificate.")
@@ -151,18 +158,20 @@ final class ScanCommand implements Callable<Integer> {
         List<SourceFinding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (hostMode) {
-            invocations = ResolvedInvocation.all(hostInvocations());
-            List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs
-                    : Files.isDirectory(KUBELET_STATIC_PODS) ? List.of(KUBELET_STATIC_PODS) : List.of();
+            ProcCollector.Output host = hostInvocations();
+            invocations = ResolvedInvocation.all(host.invocations());
+            findings.addAll(host.findings()); // k3s servers that run no etcd member
+            List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs : defaultStaticPodDirs();
             if (!dirs.isEmpty()) {
-                ManifestCollector.Output staticPods = new ManifestCollector(new ManifestCollector.Options(null, maxFileSize))
+                // the pods' hostPath files are this node's (RKE2's etcd pod reads its --config-file from one)
+                ManifestCollector.Output staticPods = new ManifestCollector(new ManifestCollector.Options(hostRoot(), maxFileSize))
                         .collect(List.of(), dirs);
                 staticPods.findings().stream().filter(f -> f.kind() == SourceFinding.Kind.DUPLICATE_STATIC_POD)
                         .forEach(findings::add);
                 invocations = StaticPodFiles.link(invocations, ResolvedInvocation.all(staticPods.invocations()));
             }
             invocations = DataDirMembers.attach(invocations); // the membership etcd keeps, not initial-cluster
-            if (invocations.isEmpty()) {
+            if (invocations.isEmpty() && host.findings().isEmpty()) {
                 notes.add(pids.isEmpty()
                         ? "no etcd server process found on this node (read " + procRoot + "); run './etcdguard demo' to"
                                 + " see a scan of throw-away etcd clusters"
@@ -235,9 +244,26 @@ final class ScanCommand implements Callable<Integer> {
                 + named.setting().provenance().at() + ")", named.setting(), named.file());
     }
 
-    private List<Invocation> hostInvocations() throws IOException {
+    /**
+     * kubelet's static-pod directories of kubeadm and RKE2 that exist on this node, read through init's root
+     * ({@code PROC_ROOT/1/root}, so a containerized etcdguard with the host's /proc sees the host's), else
+     * directly when that root cannot be read and the procfs is this machine's.
+     */
+    private List<Path> defaultStaticPodDirs() {
+        Path root = hostRoot();
+        return root == null ? List.of() : STATIC_POD_DIRS.stream()
+                .map(dir -> root.resolve(Path.of("/").relativize(dir))).filter(Files::isDirectory).toList();
+    }
+
+    /** This node's root file system: init's root in the procfs, else / when that procfs is this machine's; or null. */
+    private Path hostRoot() {
+        Path viaInit = procRoot.resolve("1/root");
+        return Files.isDirectory(viaInit) ? viaInit : procRoot.equals(Path.of("/proc")) ? Path.of("/") : null;
+    }
+
+    private ProcCollector.Output hostInvocations() throws IOException {
         try {
-            return new ProcCollector(procRoot).collect(new HashSet<>(pids));
+            return new ProcCollector(procRoot).scan(new HashSet<>(pids));
         } catch (IOException e) {
             throw new IOException("cannot list " + procRoot + ": " + IoErrors.reason(e));
         }

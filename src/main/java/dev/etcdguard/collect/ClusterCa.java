@@ -1,7 +1,9 @@
 package dev.etcdguard.collect;
 
+import dev.etcdguard.etcd.ApiServerSettings;
 import dev.etcdguard.etcd.Component;
 import dev.etcdguard.etcd.FileView;
+import dev.etcdguard.etcd.Provenance;
 import dev.etcdguard.etcd.Resolved;
 import dev.etcdguard.etcd.ResolvedInvocation;
 import dev.etcdguard.etcd.Target;
@@ -10,7 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The Kubernetes cluster CA as kube-apiserver names it: its {@code --client-ca-file}, where this scan can read it. */
+/**
+ * The Kubernetes cluster CA as kube-apiserver names it: its {@code --client-ca-file}, where this scan can read it
+ * (for a k3s server, whose kube-apiserver runs embedded, the file k3s passes it).
+ */
 public final class ClusterCa {
 
     private ClusterCa() {}
@@ -21,7 +26,10 @@ public final class ClusterCa {
      */
     public record Named(Resolved setting, Target apiServer, Path file) {}
 
-    /** The first kube-apiserver's {@code --client-ca-file} that is a regular file on this machine. */
+    /**
+     * The first kube-apiserver's {@code --client-ca-file} that is a regular file on this machine, else the first
+     * k3s server's {@code server/tls/client-ca.crt}.
+     */
     public static Optional<Path> fromApiServer(List<ResolvedInvocation> invocations) {
         return named(invocations).map(Named::file);
     }
@@ -53,6 +61,16 @@ public final class ClusterCa {
             if (!ca.isEmpty() && inv.invocation().files().lookup(ca.value()) instanceof FileView.Lookup.OnDisk disk
                     && Files.isRegularFile(disk.path())) {
                 return Optional.of(new Named(ca, inv.invocation().target(), disk.path()));
+            }
+        }
+        // k3s runs kube-apiserver embedded too, with --client-ca-file=DATA_DIR/server/tls/client-ca.crt
+        for (ResolvedInvocation inv : invocations) {
+            String ca = K3s.clientCa(inv.invocation());
+            if (ca != null && inv.invocation().files().lookup(ca) instanceof FileView.Lookup.OnDisk disk
+                    && Files.isRegularFile(disk.path())) {
+                Resolved named = new Resolved(ApiServerSettings.byFlag("client-ca-file"), ca,
+                        new Provenance.Default("the file k3s passes to the kube-apiserver it runs embedded"));
+                return Optional.of(new Named(named, inv.invocation().target(), disk.path()));
             }
         }
         return Optional.empty();

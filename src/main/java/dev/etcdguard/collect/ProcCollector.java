@@ -7,6 +7,7 @@ import dev.etcdguard.etcd.Invocation.Arg;
 import dev.etcdguard.etcd.Invocation.EnvVar;
 import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.etcd.Location;
+import dev.etcdguard.etcd.SourceFinding;
 import dev.etcdguard.etcd.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import java.util.Set;
  * Finds every etcd server process on this node, and every kube-apiserver (etcd's client), by reading a
  * procfs directly (no {@code ps}): a process whose executable's basename is exactly {@code etcd} or
  * {@code kube-apiserver}, containerized ones included. {@code etcdctl} and shell wrappers (whose argv
- * mentions etcd) are neither.
+ * mentions etcd) are neither. A {@code k3s server} process runs etcd embedded: it gives the member k3s
+ * configures through its etcd config file, or a finding saying why it runs none ({@link K3s}).
  */
 public final class ProcCollector {
 
@@ -32,13 +34,28 @@ public final class ProcCollector {
         this.procRoot = procRoot;
     }
 
+    /** The members and clients found, and what the scan found about processes that run no etcd member. */
+    public record Output(List<Invocation> invocations, List<SourceFinding> findings) {}
+
     /**
-     * One invocation per etcd or kube-apiserver process, in pid order.
+     * One invocation per etcd or kube-apiserver process, in pid order (the findings about k3s servers that
+     * run no etcd are left out: see {@link #scan}).
      *
      * @param pids when not empty, only these pids are considered
      * @throws IOException when the procfs itself cannot be listed
      */
     public List<Invocation> collect(Set<Long> pids) throws IOException {
+        return scan(pids).invocations();
+    }
+
+    /**
+     * One invocation per etcd or kube-apiserver process and k3s server running embedded etcd, in pid order;
+     * one finding per k3s server that runs no etcd member (SQLite, an external datastore, --disable-etcd).
+     *
+     * @param pids when not empty, only these pids are considered
+     * @throws IOException when the procfs itself cannot be listed
+     */
+    public Output scan(Set<Long> pids) throws IOException {
         List<Long> candidates = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(procRoot)) {
             for (Path entry : dir) {
@@ -50,17 +67,21 @@ public final class ProcCollector {
         }
         candidates.sort(null);
         List<Invocation> found = new ArrayList<>();
+        List<SourceFinding> findings = new ArrayList<>();
         for (long pid : candidates) {
-            Invocation inv = read(pid);
+            Invocation inv = read(pid, findings);
             if (inv != null) {
                 found.add(inv);
             }
         }
-        return found;
+        return new Output(found, findings);
     }
 
-    /** The invocation of {@code pid} when it is an etcd server or kube-apiserver process, else null. */
-    Invocation read(long pid) {
+    /**
+     * The invocation of {@code pid} when it is an etcd server or kube-apiserver process (or a k3s server
+     * running embedded etcd), else null; a k3s server that runs no etcd adds a finding instead.
+     */
+    Invocation read(long pid, List<SourceFinding> findings) {
         Path dir = procRoot.resolve(Long.toString(pid));
         List<String> argv;
         try {
@@ -75,6 +96,14 @@ public final class ProcCollector {
         String program = exe != null ? exe : argv.get(0);
         Component component = Component.ofProgram(basename(program));
         if (component == null) {
+            if (K3s.isServer(basename(program), argv)) {
+                List<EnvVar> env = readEnv(dir, new ArrayList<>()); // null when unreadable: K3s says what that leaves unknown
+                K3s.Found k3s = K3s.read(pid, dir, program, argv, env, readUid(dir));
+                if (k3s instanceof K3s.Found.Member m) {
+                    return m.invocation();
+                }
+                findings.add(((K3s.Found.NoEtcd) k3s).finding());
+            }
             return null;
         }
         List<String> problems = new ArrayList<>();
