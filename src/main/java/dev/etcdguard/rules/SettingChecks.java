@@ -80,7 +80,8 @@ final class SettingChecks {
         if (name.startsWith("listen-")) {
             return "etcd ignores the certificate on an " + scheme + " listener and serves plaintext";
         }
-        return "other members connect to this member in plaintext";
+        return name.contains("client") ? "clients are told to connect to this member in plaintext"
+                : "other members connect to this member in plaintext";
     }
 
     /** A boolean setting is true. */
