@@ -2,6 +2,7 @@ package dev.etcdguard.cli;
 
 import dev.etcdguard.probe.Endpoint;
 import dev.etcdguard.probe.ProbeResult;
+import dev.etcdguard.probe.TlsProbe;
 import dev.etcdguard.report.ScanReport;
 import dev.etcdguard.rules.EvaluationOptions;
 import dev.etcdguard.rules.Evaluator;
@@ -59,9 +60,9 @@ final class ProbeCommand implements Callable<Integer> {
             endpoints.add(Endpoint.parse(url));
         }
         List<String> notes = new ArrayList<>();
-        List<ProbeResult> probes = probeOptions.probe(endpoints, "endpoint(s)", notes);
+        List<ProbeResult> probes = TlsProbe.probeAll(endpoints, probeOptions.options(), "endpoint(s)", notes);
         Evaluator evaluator = new Evaluator(RuleLoader.load(null, benchmark),
-                EvaluationOptions.defaults().withProbes(ProbeOptionsMixin.byAddress(probes)));
+                EvaluationOptions.defaults().withProbes(TlsProbe.byAddress(probes)));
         List<Result> results = new ArrayList<>();
         probes.forEach(p -> results.addAll(evaluator.evaluate(p)));
         ScanReport report = new ScanReport(results, notes);

@@ -1,14 +1,8 @@
 package dev.etcdguard.cli;
 
-import dev.etcdguard.probe.Endpoint;
 import dev.etcdguard.probe.ProbeOptions;
-import dev.etcdguard.probe.ProbeResult;
-import dev.etcdguard.probe.TlsProbe;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The active probe's options, shared by {@code scan --probe} and {@code probe}. */
@@ -29,21 +23,6 @@ final class ProbeOptionsMixin {
     @Option(names = "--probe-timeout", paramLabel = "MILLIS", defaultValue = "3000",
             description = "TLS handshake and HTTP answer timeout per connection (default: ${DEFAULT-VALUE}).")
     long handshakeTimeoutMillis;
-
-    /** Probes the endpoints with these options; a note says how many ({@code what}) and how long it took. */
-    List<ProbeResult> probe(List<Endpoint> endpoints, String what, List<String> notes) {
-        long start = System.nanoTime();
-        List<ProbeResult> probes = TlsProbe.probeAll(endpoints, options());
-        notes.add("probed " + probes.size() + " " + what + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-        return probes;
-    }
-
-    /** The probes by endpoint address, as the rules look them up. */
-    static Map<String, ProbeResult> byAddress(List<ProbeResult> probes) {
-        Map<String, ProbeResult> byAddress = new LinkedHashMap<>();
-        probes.forEach(p -> byAddress.putIfAbsent(p.endpoint().address(), p));
-        return byAddress;
-    }
 
     ProbeOptions options() {
         if ((cert == null) != (key == null)) {

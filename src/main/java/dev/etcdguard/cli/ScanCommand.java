@@ -1,36 +1,16 @@
 package dev.etcdguard.cli;
 
-import dev.etcdguard.collect.ClusterCa;
-import dev.etcdguard.collect.DataDirMembers;
 import dev.etcdguard.collect.ManifestCollector;
-import dev.etcdguard.collect.ProcCollector;
-import dev.etcdguard.collect.StaticPodFiles;
-import dev.etcdguard.etcd.Component;
-import dev.etcdguard.etcd.Invocation;
-import dev.etcdguard.etcd.IoErrors;
-import dev.etcdguard.etcd.MemberList;
-import dev.etcdguard.etcd.ResolvedInvocation;
-import dev.etcdguard.etcd.SourceFinding;
-import dev.etcdguard.etcd.Target;
-import dev.etcdguard.probe.ProbeResult;
-import dev.etcdguard.probe.ProbeTargets;
 import dev.etcdguard.report.ScanReport;
-import dev.etcdguard.rules.EvaluationOptions;
-import dev.etcdguard.rules.Evaluator;
-import dev.etcdguard.rules.KubernetesCa;
-import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
-import dev.etcdguard.rules.SourceFindings;
+import dev.etcdguard.scan.ScanRequest;
+import dev.etcdguard.scan.Scanner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,10 +50,6 @@ import picocli.CommandLine.Parameters;
             "  1  at least one result is FAIL",
             "  2  the scan could not run, or a result is ERROR (unreadable evidence or input)"})
 final class ScanCommand implements Callable<Integer> {
-
-    /** kubeadm's static-pod directory, and RKE2's (its etcd pod runs etcd --config-file=/var/lib/rancher/rke2/server/db/etcd/config). */
-    private static final List<Path> STATIC_POD_DIRS = List.of(Path.of("/etc/kubernetes/manifests"),
-            Path.of("/var/lib/rancher/rke2/agent/pod-manifests"));
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Manifest files or directories to scan; '-' reads standard input. Without PATH: --host.")
@@ -149,142 +125,14 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (expiryWarnDays < 0 || maxFileSize < 1) {
-            throw new IllegalArgumentException("--expiry-warn-days must not be negative and --max-file-size must be positive");
-        }
-        List<RuleDocument> rules = RuleLoader.load(rulesDir, benchmark);
         boolean hostMode = paths.isEmpty() && (host || staticPodDirs.isEmpty());
-        List<ResolvedInvocation> invocations;
-        List<SourceFinding> findings = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        if (hostMode) {
-            ProcCollector.Output host = hostInvocations();
-            invocations = ResolvedInvocation.all(host.invocations());
-            findings.addAll(host.findings()); // k3s servers that run no etcd member
-            List<Path> dirs = !staticPodDirs.isEmpty() ? staticPodDirs : defaultStaticPodDirs();
-            if (!dirs.isEmpty()) {
-                // the pods' hostPath files are this node's (RKE2's etcd pod reads its --config-file from one)
-                ManifestCollector.Output staticPods = new ManifestCollector(new ManifestCollector.Options(hostRoot(), maxFileSize))
-                        .collect(List.of(), dirs);
-                staticPods.findings().stream().filter(f -> f.kind() == SourceFinding.Kind.DUPLICATE_STATIC_POD)
-                        .forEach(findings::add);
-                invocations = StaticPodFiles.link(invocations, ResolvedInvocation.all(staticPods.invocations()));
-            }
-            invocations = DataDirMembers.attach(invocations); // the membership etcd keeps, not initial-cluster
-            if (invocations.isEmpty() && host.findings().isEmpty()) {
-                notes.add(pids.isEmpty()
-                        ? "no etcd server process found on this node (read " + procRoot + "); run './etcdguard demo' to"
-                                + " see a scan of throw-away etcd clusters"
-                        : "no etcd server process with pid " + pids + " found in " + procRoot);
-            }
-        } else {
-            ManifestCollector.Output out;
-            try (ProgressBar progress = new ProgressBar()) {
-                out = new ManifestCollector(new ManifestCollector.Options(nodeRoot, maxFileSize)).withProgress(progress)
-                        .collect(paths, staticPodDirs);
-            }
-            invocations = ResolvedInvocation.all(out.invocations());
-            if (assumeCluster) {
-                invocations = assumeCluster(invocations, notes);
-            }
-            findings.addAll(out.findings());
-            if (invocations.isEmpty()) {
-                notes.add("no etcd or kube-apiserver container found in " + out.documents() + " document(s) of " + out.files() + " file(s)");
-            }
+        List<RuleDocument> rules = RuleLoader.load(rulesDir, benchmark);
+        ScanReport report;
+        try (ProgressBar progress = hostMode ? null : new ProgressBar()) {
+            report = new Scanner(rules).scan(new ScanRequest(hostMode, paths, procRoot, new HashSet<>(pids), staticPodDirs,
+                    nodeRoot, kubernetesCa, assumeCluster, maxFileSize,
+                    probe || probeOptions.cert != null ? probeOptions.options() : null, expiryWarnDays, progress));
         }
-        EvaluationOptions options = new EvaluationOptions(Instant.now(), expiryWarnDays)
-                .withKubernetesCa(kubernetesCa(hostMode, invocations));
-        if (probe || probeOptions.cert != null) {
-            options = options.withProbes(probe(invocations, notes));
-        }
-        Evaluator evaluator = new Evaluator(rules, options);
-        List<Result> results = new ArrayList<>();
-        for (ResolvedInvocation invocation : invocations) {
-            results.addAll(evaluator.evaluate(invocation));
-        }
-        findings.forEach(f -> results.addAll(SourceFindings.toResults(f, rules)));
-        ScanReport report = new ScanReport(results, notes);
         return reportOptions.write(report);
-    }
-
-    /** Probes the members' peer endpoints; what it skipped and how long it took go to the notes. */
-    private Map<String, ProbeResult> probe(List<ResolvedInvocation> invocations, List<String> notes) {
-        ProbeTargets targets = ProbeTargets.of(invocations);
-        Map<String, ProbeResult> byAddress = ProbeOptionsMixin.byAddress(
-                probeOptions.probe(targets.endpoints(), "peer endpoint(s)", notes));
-        targets.skipped().forEach(s -> notes.add("not probed: " + s));
-        return byAddress;
-    }
-
-    /**
-     * The cluster CA given, else kube-apiserver's --client-ca-file that this scan can read, else kubeadm's where this
-     * scan can see the node's files, else the path kube-apiserver names (manifests without --node-root: 2.7 compares
-     * paths), else unknown.
-     */
-    private KubernetesCa kubernetesCa(boolean hostMode, List<ResolvedInvocation> invocations) {
-        if (kubernetesCa != null) {
-            return KubernetesCa.file(kubernetesCa, "--kubernetes-ca");
-        }
-        Optional<ClusterCa.Named> apiServer = ClusterCa.namedByApiServer(invocations);
-        if (apiServer.isPresent() && apiServer.get().file() != null) {
-            return kubernetesCa(apiServer.get());
-        }
-        // on the node: through init's root, so a containerized etcdguard with the host's /proc sees the host's file
-        Path kubeadm = hostMode ? procRoot.resolve("1/root/etc/kubernetes/pki/ca.crt")
-                : nodeRoot != null ? nodeRoot.resolve("etc/kubernetes/pki/ca.crt") : null;
-        if (kubeadm != null && Files.isRegularFile(kubeadm)) {
-            return new KubernetesCa("/etc/kubernetes/pki/ca.crt", "kubeadm's cluster CA on the node", null, kubeadm);
-        }
-        return apiServer.map(ScanCommand::kubernetesCa).orElse(null);
-    }
-
-    private static KubernetesCa kubernetesCa(ClusterCa.Named named) {
-        String where = named.apiServer() instanceof Target.Process p ? "pid " + p.pid() + ", " : "";
-        return new KubernetesCa(named.setting().value(), "kube-apiserver's --client-ca-file (" + where
-                + named.setting().provenance().at() + ")", named.setting(), named.file());
-    }
-
-    /**
-     * kubelet's static-pod directories of kubeadm and RKE2 that exist on this node, read through init's root
-     * ({@code PROC_ROOT/1/root}, so a containerized etcdguard with the host's /proc sees the host's), else
-     * directly when that root cannot be read and the procfs is this machine's.
-     */
-    private List<Path> defaultStaticPodDirs() {
-        Path root = hostRoot();
-        return root == null ? List.of() : STATIC_POD_DIRS.stream()
-                .map(dir -> root.resolve(Path.of("/").relativize(dir))).filter(Files::isDirectory).toList();
-    }
-
-    /** This node's root file system: init's root in the procfs, else / when that procfs is this machine's; or null. */
-    private Path hostRoot() {
-        Path viaInit = procRoot.resolve("1/root");
-        return Files.isDirectory(viaInit) ? viaInit : procRoot.equals(Path.of("/proc")) ? Path.of("/") : null;
-    }
-
-    private ProcCollector.Output hostInvocations() throws IOException {
-        try {
-            return new ProcCollector(procRoot).scan(new HashSet<>(pids));
-        } catch (IOException e) {
-            throw new IOException("cannot list " + procRoot + ": " + IoErrors.reason(e));
-        }
-    }
-
-    /** Marks single-member etcd configurations as cluster members, and notes which ones that changed. */
-    private static List<ResolvedInvocation> assumeCluster(List<ResolvedInvocation> invocations, List<String> notes) {
-        List<ResolvedInvocation> out = new ArrayList<>();
-        List<String> changed = new ArrayList<>();
-        for (ResolvedInvocation inv : invocations) {
-            if (inv.component() == Component.ETCD && Evaluator.provablyAlone(inv)) {
-                changed.add(ScanReport.describe(inv.invocation().target()));
-                out.add(inv.withMembers(new MemberList.Assumed("--assume-cluster")));
-            } else {
-                out.add(inv);
-            }
-        }
-        if (!changed.isEmpty()) {
-            notes.add("--assume-cluster evaluated " + changed.size() + " single-member configuration(s) as cluster members"
-                    + " (NOT_APPLICABLE without it): " + String.join("; ", changed));
-        }
-        return out;
     }
 }

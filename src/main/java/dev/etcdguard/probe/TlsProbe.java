@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +85,22 @@ public final class TlsProbe {
      *
      * @throws IllegalArgumentException when the options name a client certificate or key that cannot be used
      */
+    /** Probes the endpoints; a note says how many ({@code what}) and how long it took. */
+    public static List<ProbeResult> probeAll(List<Endpoint> endpoints, ProbeOptions options, String what,
+                                             List<String> notes) {
+        long start = System.nanoTime();
+        List<ProbeResult> probes = probeAll(endpoints, options);
+        notes.add("probed " + probes.size() + " " + what + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        return probes;
+    }
+
+    /** The probes by endpoint address ({@code host:port}), as the rules look them up; the first of each address. */
+    public static Map<String, ProbeResult> byAddress(List<ProbeResult> probes) {
+        Map<String, ProbeResult> byAddress = new LinkedHashMap<>();
+        probes.forEach(p -> byAddress.putIfAbsent(p.endpoint().address(), p));
+        return byAddress;
+    }
+
     public static List<ProbeResult> probeAll(List<Endpoint> endpoints, ProbeOptions options) {
         ClientIdentity identity = ClientIdentity.load(options);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
