@@ -327,6 +327,10 @@ final class Containers {
                 return List.of(fromImage);
             }
         }
+        if (noCommand && (all.isEmpty() || all.get(0).value().startsWith("-"))
+                && EtcdImages.looksLikeEtcd(Yaml.str(container, "image"))) {
+            return List.of(unknownEtcdImage(file, container, all));
+        }
         if (all.isEmpty()) {
             return List.of();
         }
@@ -408,6 +412,22 @@ final class Containers {
                 return null;
             }
         }
+    }
+
+    /**
+     * A container without {@code command} whose image is named etcd but is not a known etcd image: what its entrypoint
+     * runs is unknown, so it is judged as nothing rather than silently skipped (every rule says why).
+     */
+    private static Program unknownEtcdImage(String file, Node container, List<Arg> all) {
+        Node imageNode = Yaml.get(container, "image");
+        Location at = Yaml.location(file, imageNode == null ? container : imageNode, "image");
+        List<Arg> argv = new ArrayList<>();
+        argv.add(new Arg("etcd", at));
+        argv.addAll(all);
+        return new Program(Component.ETCD, argv, List.of(), null, false, "image " + Yaml.str(container, "image")
+                + " is named etcd but is not one of the etcd images etcdguard knows (src/main/resources/etcd-images.txt):"
+                + " what its entrypoint runs, and with which settings, is unknown to a manifest scan; set the"
+                + " container's command (e.g. [etcd, --name=...]) so that it can be judged");
     }
 
     private static Program withProblem(EtcdImages.Match image, Location imageAt, List<Arg> all, String problem) {

@@ -49,6 +49,23 @@ final class EtcdImages {
     }
 
     /** The known etcd image {@code image} is, or null. */
+    /**
+     * True when the image's repository is named {@code etcd} (its last path element, e.g. {@code harbor.example/ops/etcd:3.5})
+     * whether or not it is a known etcd image.
+     */
+    static boolean looksLikeEtcd(String image) {
+        if (image == null || image.isBlank()) {
+            return false;
+        }
+        String name = image.trim();
+        int at = name.indexOf('@');
+        name = at < 0 ? name : name.substring(0, at);
+        int slash = name.lastIndexOf('/');
+        int colon = name.lastIndexOf(':');
+        name = colon > slash ? name.substring(0, colon) : name;
+        return name.substring(slash + 1).equals("etcd");
+    }
+
     static Match match(String image) {
         if (image == null || image.isBlank()) {
             return null;

@@ -96,6 +96,26 @@ class ImageEntrypointTest {
     }
 
     @Test
+    void anUnknownImageNamedEtcdIsReportedNotSkipped() throws IOException {
+        // no command, an image named etcd that is not in the list: its entrypoint is unknown; say so on every rule
+        Invocation inv = only(statefulSet("harbor.example.internal/platform/etcd:3.5.12-custom", """
+                env:
+                - {name: ETCD_LISTEN_PEER_URLS, value: "http://0.0.0.0:2380"}
+                """));
+        assertThat(inv.component()).isEqualTo(Component.ETCD);
+        assertThat(inv.problems()).singleElement().asString()
+                .contains("harbor.example.internal/platform/etcd:3.5.12-custom")
+                .contains("not one of the etcd images etcdguard knows").contains("set the container's command");
+        // images that are not etcd itself, and an unknown image with a command of its own, are decided as before
+        assertThat(scan(statefulSet("quay.io/coreos/etcd-operator:v0.9.4", ""))).isEmpty();
+        assertThat(scan(statefulSet("harbor.example.internal/platform/etcd:3.5", "command: [sleep, infinity]\n")))
+                .isEmpty();
+        assertThat(only(statefulSet("harbor.example.internal/platform/etcd@sha256:"
+                + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "args: [--name=x]\n")).problems())
+                .singleElement().asString().contains("is named etcd");
+    }
+
+    @Test
     void argsReplaceAnOfficialImagesCmd() throws IOException {
         // args without command replace the CMD: args[0] is what runs
         Invocation flags = only(statefulSet("gcr.io/etcd-development/etcd:v3.5.17", "args: [--name=x]\n"));
