@@ -2,9 +2,16 @@ package dev.etcdguard.report;
 
 import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.Status;
+import dev.etcdguard.etcd.Target;
+import dev.etcdguard.rules.CertificateSeen;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything a scan produced: the results, and notes about the scan itself (for example that no etcd
@@ -27,8 +34,29 @@ public record ScanReport(List<Result> results, List<String> notes) {
         return counts;
     }
 
+    /**
+     * Every certificate the rules read ({@link Result#certificates()}), each once with the targets that use it
+     * (same role, setting, path and fingerprint), soonest expiry first.
+     */
+    public List<CertificateExpiry> certificates() {
+        Map<List<String>, CertificateSeen> seen = new LinkedHashMap<>();
+        Map<List<String>, Set<Target>> users = new LinkedHashMap<>();
+        for (Result r : results) {
+            for (CertificateSeen c : r.certificates()) {
+                List<String> key = List.of(c.role().name(), String.valueOf(c.setting()), c.path(), String.valueOf(c.sha256()));
+                seen.putIfAbsent(key, c);
+                users.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(r.target());
+            }
+        }
+        List<CertificateExpiry> out = new ArrayList<>();
+        seen.forEach((key, c) -> out.add(new CertificateExpiry(c, List.copyOf(users.get(key)))));
+        out.sort(Comparator.comparing((CertificateExpiry e) -> e.certificate().notAfter())
+                .thenComparing(e -> e.certificate().path()));
+        return out;
+    }
+
     /** A target in one line, as the text report shows it. */
-    public static String describe(dev.etcdguard.etcd.Target target) {
+    public static String describe(Target target) {
         return Describe.target(target);
     }
 
