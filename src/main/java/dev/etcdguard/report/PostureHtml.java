@@ -79,8 +79,10 @@ public final class PostureHtml {
         if (report == null) {
             out.append("<p class=\"empty\">No scan has completed yet.</p>\n");
         } else {
+            List<CertificateExpiry> certificates = report.certificates();
+            expiryAlert(out, certificates, now);
             targets(out, report);
-            certificates(out, report.certificates(), now);
+            certificates(out, certificates, now);
             notes(out, report.notes());
         }
         trend(out, trend == null ? Trend.empty() : trend);
@@ -99,12 +101,47 @@ public final class PostureHtml {
             Map<Status, Integer> summary = report.summary();
             out.append("<p class=\"summary\">");
             for (Status s : ORDER) {
-                out.append(badge(s)).append("<span class=\"count\">").append(summary.get(s)).append("</span> ");
+                int n = summary.get(s);
+                out.append("<span class=\"total").append(n == 0 ? " zero" : "").append("\">").append(badge(s))
+                        .append("<span class=\"count\">").append(n).append("</span></span> ");
             }
-            out.append("<span class=\"unit\">rule results on ").append(byTarget(report.results()).size())
+            out.append("<span class=\"unit\">results, ").append(byTarget(report.results()).size())
                     .append(" target(s)</span></p>\n");
         }
-        out.append("</header>\n");
+        out.append("<nav><a href=\"#targets\">Targets</a> <a href=\"#certificates\">Certificates</a>"
+                + " <a href=\"#trend\">Trend</a></nav>\n</header>\n");
+    }
+
+    /** Certificates expired or expiring soon, above everything: the classic etcd outage. */
+    private void expiryAlert(StringBuilder out, List<CertificateExpiry> certificates, Instant now) {
+        List<CertificateExpiry> urgent = certificates.stream().filter(e -> e.daysLeft(now) < expiryWarnDays).toList();
+        if (urgent.isEmpty()) {
+            return;
+        }
+        out.append("<p class=\"alert\"><strong>Certificates need renewal:</strong> ");
+        for (int i = 0; i < Math.min(3, urgent.size()); i++) {
+            CertificateExpiry e = urgent.get(i);
+            out.append(i == 0 ? "" : "; ").append(esc(e.certificate().subject())).append(" (")
+                    .append(esc(roles(e))).append(") ")
+                    .append(e.expired(now) ? daysText(e, now) : "expires in " + daysText(e, now));
+        }
+        if (urgent.size() > 3) {
+            out.append("; and ").append(urgent.size() - 3).append(" more");
+        }
+        out.append(" — <a href=\"#certificates\">certificates</a></p>\n");
+    }
+
+    private static String roles(CertificateExpiry e) {
+        return String.join(", ", e.rolesInOrder().stream().map(CertificateSeen.Role::label).toList());
+    }
+
+    private static String daysText(CertificateExpiry e, Instant now) {
+        long days = e.daysLeft(now);
+        if (e.expired(now)) {
+            long ago = -days - 1;
+            return ago <= 0 ? "expired < 1 day ago" : "expired " + ago + (ago == 1 ? " day ago" : " days ago");
+        }
+        return days + (days == 1 ? " day" : " days");
     }
 
     private static void targets(StringBuilder out, ScanReport report) {
@@ -157,8 +194,8 @@ public final class PostureHtml {
             if (showProblems && !problems.isEmpty()) {
                 out.append("<ul class=\"problems\">");
                 for (CheckResult c : problems) {
-                    out.append("<li>").append(badge(c.status())).append(" <code>").append(esc(c.id()))
-                            .append("</code> <span class=\"message\">").append(esc(c.message())).append("</span></li>");
+                    out.append("<li class=\"").append(cls(c.status())).append("\">").append(badge(c.status()))
+                            .append(" <code>").append(esc(c.id())).append("</code> <span class=\"message\">").append(esc(c.message())).append("</span></li>");
                 }
                 out.append("</ul>");
             }
@@ -171,8 +208,28 @@ public final class PostureHtml {
     /** Every check with its evidence, on demand; the checks that did not pass first. */
     private static void evidence(StringBuilder out, Result r, List<CheckResult> problems) {
         int items = r.checks().stream().mapToInt(c -> c.evidence().size()).sum();
+        String remediation = r.status() == Status.FAIL || r.status() == Status.WARN ? r.rule().remediation() : null;
+        boolean fix = remediation != null && !remediation.isBlank();
         out.append("<details class=\"evidence\"><summary>").append(r.checks().size()).append(" check(s), ").append(items)
-                .append(" evidence item(s)</summary>\n<ul class=\"checks\">");
+                .append(" evidence item(s)").append(fix ? ", remediation" : "").append("</summary>\n");
+        if (fix) {
+            out.append("<div class=\"remediation\"><strong>Remediation</strong>\n");
+            String[] parts = remediation.strip().split("```", -1); // Markdown fences: odd parts are code blocks
+            for (int i = 0; i < parts.length; i++) {
+                if (i % 2 == 1) {
+                    out.append("<pre>").append(esc(parts[i].replaceFirst("^[A-Za-z0-9_+-]*\\n", "").stripTrailing()))
+                            .append("</pre>");
+                } else {
+                    for (String paragraph : parts[i].strip().split("\\n\\s*\\n")) {
+                        if (!paragraph.isBlank()) {
+                            out.append("<p>").append(esc(paragraph.strip())).append("</p>");
+                        }
+                    }
+                }
+            }
+            out.append("</div>\n");
+        }
+        out.append("<ul class=\"checks\">");
         List<CheckResult> ordered = new ArrayList<>(problems);
         r.checks().stream().filter(c -> !problems.contains(c)).forEach(ordered::add);
         for (CheckResult c : ordered) {
@@ -200,15 +257,14 @@ public final class PostureHtml {
                 .append("<th>Subject</th><th>Used by</th></tr></thead>\n<tbody>\n");
         for (CertificateExpiry e : certificates) {
             CertificateSeen c = e.certificate();
-            long days = e.daysLeft(now);
-            String state = e.expired(now) ? "expired" : days < expiryWarnDays ? "soon" : "ok";
+            String state = e.expired(now) ? "expired" : e.daysLeft(now) < expiryWarnDays ? "soon" : "ok";
             out.append("<tr class=\"cert ").append(state).append("\"><td class=\"days\">")
-                    .append(e.expired(now) ? "expired" : days + (days == 1 ? " day" : " days"))
+                    .append(daysText(e, now))
                     .append("</td><td>").append(esc(DAY.format(c.notAfter().truncatedTo(ChronoUnit.MINUTES))))
-                    .append("</td><td>").append(esc(c.role().label())).append("</td><td><code>").append(esc(c.path()))
+                    .append("</td><td>").append(esc(roles(e))).append("</td><td><code>").append(esc(c.path()))
                     .append("</code>");
-            if (c.setting() != null) {
-                out.append("<br><span class=\"setting\">").append(esc(c.setting())).append("</span>");
+            if (!e.settings().isEmpty()) {
+                out.append("<br><span class=\"setting\">").append(esc(String.join(", ", e.settings()))).append("</span>");
             }
             out.append("</td><td class=\"subject\">").append(esc(c.subject()));
             if (c.issuer() != null && !c.issuer().equals(c.subject())) {
@@ -365,13 +421,13 @@ public final class PostureHtml {
             body{margin:0;font:14px/1.45 "DejaVu Sans","Liberation Sans",system-ui,-apple-system,"Segoe UI",Arial,\
             sans-serif;color:var(--ink);background:#fff}
             header{padding:10px 24px;border-bottom:1px solid var(--line);background:var(--soft);display:flex;\
-            flex-wrap:wrap;align-items:baseline;gap:4px 24px}
+            flex-wrap:wrap;align-items:baseline;gap:4px 16px}
             h1{font-size:20px;margin:0}
             h2{font-size:17px;margin:22px 0 8px;padding-bottom:4px;border-bottom:2px solid var(--line)}
             h3{font-size:15px;margin:0 0 6px;font-weight:600;overflow-wrap:anywhere}
             .meta,.summary{margin:0}
             .where{font-weight:600}
-            .summary .count{font-weight:700;margin:0 10px 0 4px}
+            .summary .count{font-weight:700;margin:0 6px 0 4px}
             .unit{color:var(--na)}
             main{padding:0 24px 32px;max-width:1400px}
             code{font:12.5px/1.4 "DejaVu Sans Mono","Liberation Mono",ui-monospace,Menlo,Consolas,monospace;\
@@ -397,13 +453,24 @@ public final class PostureHtml {
             ul{margin:0;padding-left:18px}
             ul.problems{list-style:none;padding:0}
             ul.problems li{margin:0 0 3px}
-            tr.fail .message{color:#8e1b1b}
+            ul.problems li.fail .message,ul.problems li.error .message{color:#8e1b1b}
+            ul.problems li.warn .message{color:#6b4100}
+            .total.zero{opacity:.4}
+            nav{margin-left:auto;font-size:13px}nav a{margin-left:10px;color:#1d4ed8;text-decoration:none}
+            .alert{margin:14px 0 0;padding:8px 12px;border:1px solid #f0b35a;border-left:5px solid var(--warn);\
+            background:#fff4e0;border-radius:6px;overflow-wrap:anywhere}
+            .alert a{color:#1d4ed8}
             details{margin:2px 0}
             summary{cursor:pointer;color:#374151;font-size:12.5px}
             details.passing>summary{margin-top:4px}
             details.evidence ul.checks{margin:4px 0 2px;padding-left:0;list-style:none}
             details.evidence ul.checks>li{margin:4px 0}
             ul.items{padding-left:22px;list-style:square;color:#374151}
+            .remediation{font-size:13px;background:var(--soft);border-radius:4px;padding:6px 10px;margin:4px 0;\
+            overflow-wrap:anywhere}
+            .remediation p{margin:4px 0}
+            .remediation pre{margin:4px 0;padding:6px 10px;background:#fff;border:1px solid var(--line);border-radius:4px;\
+            font:12.5px/1.4 "DejaVu Sans Mono","Liberation Mono",ui-monospace,monospace;white-space:pre-wrap}
             table.certs td.days{font-weight:700;white-space:nowrap}
             tr.cert.expired td{background:#fde8e8}tr.cert.expired td.days{color:var(--fail)}
             tr.cert.soon td{background:#fff4e0}tr.cert.soon td.days{color:var(--warn)}

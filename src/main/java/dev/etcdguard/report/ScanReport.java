@@ -7,6 +7,7 @@ import dev.etcdguard.rules.CertificateSeen;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,21 +36,26 @@ public record ScanReport(List<Result> results, List<String> notes) {
     }
 
     /**
-     * Every certificate the rules read ({@link Result#certificates()}), each once with the targets that use it
-     * (same role, setting, path and fingerprint), soonest expiry first.
+     * Every certificate the rules read ({@link Result#certificates()}), once per file and fingerprint with the roles,
+     * settings and targets it was read for, soonest expiry first.
      */
     public List<CertificateExpiry> certificates() {
-        Map<List<String>, CertificateSeen> seen = new LinkedHashMap<>();
-        Map<List<String>, Set<Target>> users = new LinkedHashMap<>();
+        record Seen(CertificateSeen first, Set<CertificateSeen.Role> roles, Set<String> settings, Set<Target> targets) {}
+        Map<List<String>, Seen> seen = new LinkedHashMap<>();
         for (Result r : results) {
             for (CertificateSeen c : r.certificates()) {
-                List<String> key = List.of(c.role().name(), String.valueOf(c.setting()), c.path(), String.valueOf(c.sha256()));
-                seen.putIfAbsent(key, c);
-                users.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(r.target());
+                Seen s = seen.computeIfAbsent(List.of(c.path(), String.valueOf(c.sha256())), k -> new Seen(c,
+                        EnumSet.noneOf(CertificateSeen.Role.class), new LinkedHashSet<>(), new LinkedHashSet<>()));
+                s.roles().add(c.role());
+                if (c.setting() != null) {
+                    s.settings().add(c.setting());
+                }
+                s.targets().add(r.target());
             }
         }
         List<CertificateExpiry> out = new ArrayList<>();
-        seen.forEach((key, c) -> out.add(new CertificateExpiry(c, List.copyOf(users.get(key)))));
+        seen.values().forEach(s -> out.add(new CertificateExpiry(s.first(), s.roles(), List.copyOf(s.settings()),
+                List.copyOf(s.targets()))));
         out.sort(Comparator.comparing((CertificateExpiry e) -> e.certificate().notAfter())
                 .thenComparing(e -> e.certificate().path()));
         return out;

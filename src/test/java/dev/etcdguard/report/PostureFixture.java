@@ -16,6 +16,7 @@ import dev.etcdguard.sandbox.FakeProcfs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,10 +28,10 @@ import java.util.Set;
 /**
  * A realistic scan for the posture page, judged by the real {@link Evaluator} and built-in rules:
  * <ul>
- *   <li>a running member m1 (a {@link FakeProcfs} entry the real collector reads) with real certificate files from a
- *   {@link CertificateAuthority}: its peer listener is plain http (a FAIL of etcd-peer-tls), its peer certificate
+ *   <li>a running member m1 (a {@link FakeProcfs} entry the real collector reads, its root a kubeadm-like node
+ *   directory) with real certificate files from a {@link CertificateAuthority}: its peer listener is plain http (a FAIL of etcd-peer-tls), its peer certificate
  *   expires in 5 days, its client certificate in a year;</li>
- *   <li>a manifest whose names and flag values carry HTML ({@link #INJECTION}): the page must show it as text.</li>
+ *   <li>a manifest whose flag values carry HTML ({@link #INJECTION}): the page must show it as text.</li>
  * </ul>
  */
 final class PostureFixture {
@@ -48,9 +49,10 @@ final class PostureFixture {
     PostureFixture(Path dir) throws IOException {
         this.dir = dir;
         CertificateAuthority ca = CertificateAuthority.create("etcd-ca");
-        Path pki = Files.createDirectories(dir.resolve("pki"));
-        Path caFile = pki.resolve("ca.crt");
-        ca.writeCertificate(caFile);
+        // kubeadm's layout under the member's root (what /proc/PID/root shows of a static pod's container)
+        Path node = dir.resolve("node");
+        Path pki = Files.createDirectories(node.resolve("etc/kubernetes/pki/etcd"));
+        ca.writeCertificate(pki.resolve("ca.crt"));
         peer = ca.issue(LeafSpec.peer(PEER_CN, "127.0.0.1")
                 .withValidity(now.minus(Duration.ofDays(360)), now.plus(Duration.ofDays(5)).plus(Duration.ofHours(2))));
         peer.writeCertificate(pki.resolve("peer.crt"));
@@ -58,26 +60,30 @@ final class PostureFixture {
         IssuedCertificate server = ca.issue(LeafSpec.peer(CLIENT_CN, "127.0.0.1"));
         server.writeCertificate(pki.resolve("server.crt"));
         server.writePrivateKey(pki.resolve("server.key"), KeyFormat.PKCS8);
+        Files.createDirectories(node.resolve("var/lib/etcd"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
 
         FakeProcfs proc = new FakeProcfs(dir.resolve("proc"));
-        proc.addProcess(4242, "/usr/bin/etcd", List.of("etcd", "--name=m1",
-                "--data-dir=" + dir.resolve("data"),
+        String etc = "/etc/kubernetes/pki/etcd/";
+        Path pid = proc.addProcess(4242, "/usr/bin/etcd", List.of("etcd", "--name=m1", "--data-dir=/var/lib/etcd",
                 "--listen-peer-urls=http://127.0.0.1:12380",
                 "--initial-advertise-peer-urls=https://127.0.0.1:12380",
                 "--initial-cluster=m1=https://127.0.0.1:12380,m2=https://127.0.0.1:22380,m3=https://127.0.0.1:32380",
-                "--peer-cert-file=" + pki.resolve("peer.crt"), "--peer-key-file=" + pki.resolve("peer.key"),
-                "--peer-trusted-ca-file=" + caFile, "--peer-client-cert-auth=true",
-                "--cert-file=" + pki.resolve("server.crt"), "--key-file=" + pki.resolve("server.key"),
-                "--trusted-ca-file=" + caFile, "--client-cert-auth=true",
+                "--peer-cert-file=" + etc + "peer.crt", "--peer-key-file=" + etc + "peer.key",
+                "--peer-trusted-ca-file=" + etc + "ca.crt", "--peer-client-cert-auth=true",
+                "--cert-file=" + etc + "server.crt", "--key-file=" + etc + "server.key",
+                "--trusted-ca-file=" + etc + "ca.crt", "--client-cert-auth=true",
                 "--listen-client-urls=https://127.0.0.1:12379", "--advertise-client-urls=https://127.0.0.1:12379"),
                 Map.of(), 0);
+        Files.delete(pid.resolve("root"));
+        Files.createSymbolicLink(pid.resolve("root"), node);
         List<Invocation> invocations = new ArrayList<>(new ProcCollector(proc.root()).collect(Set.of()));
 
-        Path manifest = dir.resolve("etcd-" + "x".repeat(3) + ".yaml");
+        Path manifest = Files.createDirectories(dir.resolve("manifests")).resolve("etcd.yaml");
         Files.writeString(manifest, """
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: "etcd-%1$s", namespace: kube-system}
+                metadata: {name: etcd-cp1, namespace: kube-system}
                 spec:
                   containers:
                   - name: etcd

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -43,7 +44,7 @@ class PostureHtmlTest {
         CertificateSeen peer = peerTls.certificates().stream().filter(c -> c.role() == CertificateSeen.Role.PEER)
                 .findFirst().orElseThrow();
         assertThat(peer.setting()).isEqualTo("peer-cert-file");
-        assertThat(peer.path()).endsWith("pki/peer.crt");
+        assertThat(peer.path()).isEqualTo("/etc/kubernetes/pki/etcd/peer.crt"); // as the member names it
         assertThat(peer.subject()).isEqualTo("CN=" + PostureFixture.PEER_CN);
         assertThat(peer.notAfter()).isEqualTo(fixture.peer.certificate().getNotAfter().toInstant());
         assertThat(peerTls.certificates()).extracting(CertificateSeen::role).contains(CertificateSeen.Role.CA)
@@ -59,16 +60,20 @@ class PostureHtmlTest {
         assertThat(certs).extracting(e -> e.certificate().notAfter()).isSorted();
         assertThat(certs.get(0).certificate().subject()).isEqualTo("CN=" + PostureFixture.PEER_CN);
         assertThat(certs.get(0).daysLeft(fixture.now)).isEqualTo(5);
-        assertThat(certs).extracting(e -> List.of(e.certificate().role(), e.certificate().setting(),
-                e.certificate().path())).doesNotHaveDuplicates();
-        assertThat(certs).allSatisfy(e -> assertThat(e.targets()).hasSize(1));
+        assertThat(certs).extracting(e -> e.certificate().path()).containsExactly("/etc/kubernetes/pki/etcd/peer.crt",
+                "/etc/kubernetes/pki/etcd/server.crt", "/etc/kubernetes/pki/etcd/ca.crt");
+        CertificateExpiry ca = certs.get(2);
+        assertThat(ca.roles()).containsExactly(CertificateSeen.Role.CA);
+        assertThat(ca.settings()).containsExactlyInAnyOrder("peer-trusted-ca-file", "trusted-ca-file");
+        assertThat(certs).allSatisfy(e -> assertThat(e.targets()).containsExactly(fixture.peerTls().target()));
     }
 
     @Test
     void daysLeftRoundsDownAndGoesNegativeOnceExpired() {
         Instant notAfter = Instant.parse("2026-01-10T12:00:00Z");
         CertificateExpiry e = new CertificateExpiry(new CertificateSeen(CertificateSeen.Role.PEER, "peer-cert-file",
-                "/p.crt", "CN=p", "CN=ca", notAfter.minus(Duration.ofDays(365)), notAfter, "AB"), List.of());
+                "/p.crt", "CN=p", "CN=ca", notAfter.minus(Duration.ofDays(365)), notAfter, "AB"),
+                Set.of(CertificateSeen.Role.PEER), List.of("peer-cert-file"), List.of());
         assertThat(e.daysLeft(notAfter.minus(Duration.ofHours(47)))).isEqualTo(1);
         assertThat(e.expired(notAfter.minusSeconds(1))).isFalse();
         assertThat(e.daysLeft(notAfter.plusSeconds(1))).isEqualTo(-1);
@@ -86,6 +91,9 @@ class PostureHtmlTest {
         assertThat(evidence.hasAttr("open")).isFalse(); // on demand
         assertThat(evidence.select("ul.items code").eachText())
                 .anyMatch(t -> t.startsWith("listen-peer-urls = http://127.0.0.1:12380 [flag --listen-peer-urls="));
+        assertThat(evidence.select(".remediation pre").text()).contains("--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt")
+                .doesNotContain("```");
+        assertThat(page.select("details.passing .remediation")).isEmpty(); // only for FAIL and WARN
     }
 
     @Test
@@ -113,13 +121,31 @@ class PostureHtmlTest {
     }
 
     @Test
+    void expiredCertificatesAreFlaggedAboveTheTargets() {
+        Instant now = fixture.now;
+        CertificateSeen expired = new CertificateSeen(CertificateSeen.Role.CA, "trusted-ca-file", "/pki/old-ca.crt",
+                "CN=old-ca", "CN=old-ca", now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(3)).minusSeconds(5), "AA");
+        Result r = new Result(fixture.peerTls().rule(), new Target.Process(7, "/usr/bin/etcd", "m7"), Status.FAIL,
+                List.of(), List.of(expired));
+        Document doc = Jsoup.parse(new PostureHtml().render(new ScanReport(List.of(r), List.of()),
+                new PostureHtml.Header(null, null, now), Trend.empty(), now));
+        assertThat(doc.selectFirst("main > p.alert").text())
+                .isEqualTo("Certificates need renewal: CN=old-ca (ca) expired 3 days ago — certificates");
+        Element row = doc.selectFirst("#certificates tbody tr");
+        assertThat(row.classNames()).contains("expired");
+        assertThat(row.selectFirst("td.days").text()).isEqualTo("expired 3 days ago");
+        assertThat(page.selectFirst("main > p.alert").text()).isEqualTo("Certificates need renewal: CN="
+                + PostureFixture.PEER_CN + " (peer) expires in 5 days — certificates");
+    }
+
+    @Test
     void manifestContentIsTextNeverMarkup() {
         assertThat(page.select("script")).isEmpty();
         assertThat(page.select("img")).isEmpty();
         assertThat(page.getAllElements()).allSatisfy(e -> e.attributes()
                 .forEach(a -> assertThat(a.getKey()).doesNotStartWith("on")));
-        assertThat(page.select("section.target").get(1).selectFirst("h3").text())
-                .contains("Pod/kube-system/etcd-" + PostureFixture.INJECTION);
+        assertThat(page.select("section.target").get(1).select("ul.problems .message").text())
+                .contains("'cp1" + PostureFixture.INJECTION + "'");
         assertThat(page.select("#notes li").text()).isEqualTo("a note with " + PostureFixture.INJECTION);
         assertThat(page.select("#trend table.changes tr.worse").text()).contains(PostureFixture.INJECTION);
     }
