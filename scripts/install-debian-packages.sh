@@ -6,9 +6,11 @@
 #   procps       /bin/ps, for the benchmark's side-by-side kube-bench method
 #   time         GNU /usr/bin/time, for the benchmark's peak-RSS measurement
 #   openssl      cross-checks certificates the tests issue
+#   chromium     headless browser that loads the agent's posture page in PosturePageIT (screenshot, DOM);
+#                fonts-liberation gives it the fonts the page names (Debian recommends it; we install no recommends)
 # JDK 25 (Temurin) is expected under /usr/lib/jvm (or in JAVA_HOME); the script only checks for it.
 set -euo pipefail
-packages=(etcd-server procps time openssl)
+packages=(etcd-server procps time openssl chromium fonts-liberation)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

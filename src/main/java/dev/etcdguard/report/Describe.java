@@ -2,6 +2,7 @@ package dev.etcdguard.report;
 
 import dev.etcdguard.etcd.Provenance;
 import dev.etcdguard.etcd.Target;
+import dev.etcdguard.rules.Evidence;
 
 /** Short human forms shared by the renderers. */
 final class Describe {
@@ -26,6 +27,19 @@ final class Describe {
             case Provenance.Env e -> "env " + e.at();
             case Provenance.ConfigFile c -> "config file " + c.at();
             case Provenance.Default d -> "default: " + d.note();
+        };
+    }
+
+    /** One line of evidence, as the text report shows it. */
+    static String evidence(Evidence e) {
+        return switch (e) {
+            case Evidence.Setting s -> s.resolved().name() + " = "
+                    + (s.resolved().isEmpty() ? "(empty)" : s.resolved().value())
+                    + "  [" + provenance(s.resolved().provenance()) + "]";
+            case Evidence.File f -> f.path() + ": " + f.facts();
+            case Evidence.Wire w -> "on the wire " + w.endpoint() + ": " + w.facts();
+            case Evidence.Issue i -> (i.issue().fatal() ? "! " : "~ ") + i.issue().message()
+                    + (i.issue().location() == null ? "" : "  [" + i.issue().location().label() + "]");
         };
     }
 }

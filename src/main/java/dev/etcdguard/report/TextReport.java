@@ -39,7 +39,7 @@ public final class TextReport {
                 out.println("       " + tag(c.status()) + " " + c.id() + ": " + c.message());
                 if (verbose || c.status() != Status.PASS && c.status() != Status.NOT_APPLICABLE) {
                     for (Evidence e : c.evidence()) {
-                        out.println("              " + evidence(e));
+                        out.println("              " + Describe.evidence(e));
                     }
                 }
             }
@@ -66,18 +66,6 @@ public final class TextReport {
 
     private static String heading(Result r) {
         return r.rule().number().isBlank() ? r.rule().title() : r.rule().number() + " " + r.rule().title();
-    }
-
-    private static String evidence(Evidence e) {
-        return switch (e) {
-            case Evidence.Setting s -> s.resolved().name() + " = "
-                    + (s.resolved().isEmpty() ? "(empty)" : s.resolved().value())
-                    + "  [" + Describe.provenance(s.resolved().provenance()) + "]";
-            case Evidence.File f -> f.path() + ": " + f.facts();
-            case Evidence.Wire w -> "on the wire " + w.endpoint() + ": " + w.facts();
-            case Evidence.Issue i -> (i.issue().fatal() ? "! " : "~ ") + i.issue().message()
-                    + (i.issue().location() == null ? "" : "  [" + i.issue().location().label() + "]");
-        };
     }
 
     private static String indent(String text) {

@@ -46,7 +46,10 @@ public final class Evaluator {
         for (RuleDocument rule : rules) {
             if (!rule.appliesTo().equals(RuleDocument.SOURCE)
                     && rule.scope().equals(invocation.component().program())) {
-                results.add(evaluate(rule, subject, target, problems, invocation, said, resolved.members()));
+                Result r = evaluate(rule, subject, target, problems, invocation, said, resolved.members());
+                List<CertificateSeen> certificates = subject.takeCertificatesRead();
+                results.add(certificates.isEmpty() ? r
+                        : new Result(r.rule(), r.target(), r.status(), r.checks(), certificates));
             }
         }
         return results;

@@ -6,10 +6,13 @@ import dev.etcdguard.etcd.FileView;
 import dev.etcdguard.probe.Endpoint;
 import dev.etcdguard.probe.ProbeResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a rule sees of one member (or kube-apiserver): its effective configuration, a way to read the
@@ -29,6 +32,9 @@ final class Subject {
      */
     final boolean running;
     private final Map<TlsProfile, TlsMaterial> tls = new EnumMap<>(TlsProfile.class);
+    private final Map<TlsProfile, List<CertificateSeen>> seen = new EnumMap<>(TlsProfile.class);
+    /** The profiles read since the last {@link #takeCertificatesRead()}. */
+    private final Set<TlsProfile> read = EnumSet.noneOf(TlsProfile.class);
     private List<ProbeResult> probes;
 
     Subject(EffectiveConfig config, FileView files, int runAsUid, Path podSpecFile, boolean running,
@@ -70,6 +76,20 @@ final class Subject {
 
     /** The TLS files of a profile, read and parsed once however many checks use them. */
     TlsMaterial tls(TlsProfile profile) {
+        read.add(profile);
         return tls.computeIfAbsent(profile, p -> TlsMaterial.load(p, config, files));
+    }
+
+    /** The certificates of the TLS profiles read since the last call (one rule's), and forgets them. */
+    List<CertificateSeen> takeCertificatesRead() {
+        if (read.isEmpty()) {
+            return List.of();
+        }
+        List<CertificateSeen> out = new ArrayList<>();
+        for (TlsProfile p : read) {
+            out.addAll(seen.computeIfAbsent(p, q -> tls.get(q).certificatesSeen(q)));
+        }
+        read.clear();
+        return List.copyOf(out);
     }
 }

@@ -8,6 +8,8 @@ import dev.etcdguard.pki.Pem;
 import dev.etcdguard.pki.PrivateKeyRead;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A profile's certificate, key and CA files, read as the program sees them and parsed. A file that is
@@ -42,5 +44,34 @@ record TlsMaterial(Resolved certSetting, Resolved keySetting, Resolved caSetting
 
     PrivateKey privateKey() {
         return key instanceof PrivateKeyRead.Parsed p ? p.key() : null;
+    }
+
+    /**
+     * The certificates this profile's files hold, with their roles: the certificate file's leaf (peer, server or
+     * client) and the rest of its chain (CA), the separate client certificate's leaf, every trusted CA.
+     */
+    List<CertificateSeen> certificatesSeen(TlsProfile p) {
+        List<CertificateSeen> out = new ArrayList<>();
+        CertificateSeen.Role leafRole = switch (p) {
+            case PEER -> CertificateSeen.Role.PEER;
+            case CLIENT -> CertificateSeen.Role.SERVER;
+            case ETCD_CLIENT -> CertificateSeen.Role.CLIENT;
+        };
+        add(out, leafRole, p.certFile, certFile, certs, true);
+        add(out, CertificateSeen.Role.CLIENT, p.clientCertFile, clientCertFile, clientCerts, true);
+        add(out, CertificateSeen.Role.CA, p.trustedCaFile, caFile, ca, false);
+        return out;
+    }
+
+    private static void add(List<CertificateSeen> out, CertificateSeen.Role role, String setting, FileRead file,
+                            CertificatesRead read, boolean leafFirst) {
+        if (file == null || !(read instanceof CertificatesRead.Parsed parsed)) {
+            return;
+        }
+        List<X509Certificate> chain = parsed.chain();
+        for (int i = 0; i < chain.size(); i++) {
+            CertificateSeen.Role r = leafFirst && i > 0 ? CertificateSeen.Role.CA : role;
+            out.add(CertificateSeen.of(r, setting, file.path(), chain.get(i)));
+        }
     }
 }
