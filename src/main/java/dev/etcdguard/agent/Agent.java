@@ -107,8 +107,8 @@ public final class Agent {
             ScanReport report = scanner.scan(request);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             AgentState.Scan scan = new AgentState.Scan(report, at, took, host, cluster);
+            metrics.scanned(scan); // before publishing: ready means the metrics show the scan
             state.publish(scan);
-            metrics.scanned(scan);
             sink.written(report, at, took);
             return scan;
         } catch (Exception | StackOverflowError e) {
