@@ -52,7 +52,8 @@ public final class AgentRunner {
         server = new AgentServer(new AgentServer.Options(config.listen(), token, tls, config.clientCa() != null, history,
                 view), state, metrics);
         if (!config.listen().getAddress().isLoopbackAddress() && token == null && config.clientCa() == null) {
-            err.println("etcdguard agent: warning: listening on " + config.listen() + " beyond loopback without"
+            err.println("etcdguard agent: warning: listening on " + hostText(config.listen()) + ":" + server.port()
+                    + " beyond loopback without"
                     + " --token-file or --client-ca: anyone who reaches the port reads the posture");
         }
         agent = new Agent(new Scanner(config.rules()), config.request(), config.interval(), sink, metrics, state,
