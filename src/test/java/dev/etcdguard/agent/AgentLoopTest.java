@@ -65,4 +65,42 @@ class AgentLoopTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("etcdguard_scan_errors_total 1.0")
                 .contains("etcdguard_scans_total 1.0");
     }
+
+    @Test
+    void stopLetsTheRunningStoreWriteFinish() throws Exception {
+        Path proc = new FakeProcfs(dir.resolve("proc")).root();
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
+        ScanSink sink = (report, at, took) -> {
+            writing.countDown();
+            try {
+                release.await();
+                completed.set(true);
+            } catch (InterruptedException e) {
+                throw new IOException("interrupted mid-write");
+            }
+        };
+        AgentConfig config = new AgentConfig(Duration.ofHours(1), AgentConfig.listen("127.0.0.1:0"), ScanRequest.host(proc),
+                RuleLoader.builtIn(), "", "h", null, null, null, null);
+        AgentRunner runner = new AgentRunner(config, sink, null, null,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                exit.set(runner.run(false));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writing.await();
+        runner.stop();
+        assertThat(t.isAlive()).as("run() waits for the store write").isTrue();
+        assertThat(completed).isFalse();
+        release.countDown();
+        t.join(Duration.ofSeconds(60));
+        assertThat(t.isAlive()).isFalse();
+        assertThat(completed).as("the write finished, not interrupted").isTrue();
+        assertThat(exit).hasValue(0);
+    }
 }
