@@ -59,9 +59,9 @@ public final class AgentRunner {
         agent = new Agent(new Scanner(config.rules()), config.request(), config.interval(), sink, metrics, state,
                 config.host(), config.cluster(), err);
         if (signals) {
-            Signal.handle(new Signal("HUP"), s -> agent.rescan());
-            Signal.handle(new Signal("TERM"), s -> stop());
-            Signal.handle(new Signal("INT"), s -> stop());
+            handle("HUP", agent::rescan);
+            handle("TERM", this::stop);
+            handle("INT", this::stop);
         }
         server.start();
         err.println("etcdguard agent: listening on " + (tls == null ? "http" : "https") + "://"
@@ -95,6 +95,14 @@ public final class AgentRunner {
         Agent a = agent;
         if (a != null) {
             a.rescan();
+        }
+    }
+
+    private void handle(String signal, Runnable action) {
+        try {
+            Signal.handle(new Signal(signal), s -> action.run());
+        } catch (IllegalArgumentException e) {
+            err.println("etcdguard agent: warning: cannot handle SIG" + signal + ": " + e.getMessage());
         }
     }
 
