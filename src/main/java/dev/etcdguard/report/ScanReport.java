@@ -1,9 +1,9 @@
 package dev.etcdguard.report;
 
-import dev.etcdguard.rules.Result;
-import dev.etcdguard.rules.Status;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.rules.CertificateSeen;
+import dev.etcdguard.rules.Result;
+import dev.etcdguard.rules.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
