@@ -133,6 +133,9 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     ReportOptionsMixin reportOptions;
 
+    @Mixin
+    StoreOptionsMixin store;
+
     @Option(names = "--rules", paramLabel = "DIR", description = "Add the rule documents (*.md) in DIR to the built-in ones "
             + "(validated on load).")
     Path rulesDir;
@@ -204,7 +207,9 @@ final class ScanCommand implements Callable<Integer> {
         }
         findings.forEach(f -> results.addAll(SourceFindings.toResults(f, rules)));
         ScanReport report = new ScanReport(results, notes);
-        return reportOptions.write(report);
+        int exit = reportOptions.write(report);
+        store.record(report); // --store: the scan into the history, in one transaction
+        return exit;
     }
 
     /** Probes the members' peer endpoints; what it skipped and how long it took go to the notes. */
