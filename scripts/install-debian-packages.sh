@@ -6,9 +6,12 @@
 #   procps       /bin/ps, for the benchmark's side-by-side kube-bench method
 #   time         GNU /usr/bin/time, for the benchmark's peak-RSS measurement
 #   openssl      cross-checks certificates the tests issue
+#   postgresql   a throw-away PostgreSQL server for the history store's fleet test (PostgresFleetIT: initdb, pg_ctl
+#                under /usr/lib/postgresql/*/bin; the test stops the server it starts). The package's own cluster
+#                service is not used by etcdguard.
 # JDK 25 (Temurin) is expected under /usr/lib/jvm (or in JAVA_HOME); the script only checks for it.
 set -euo pipefail
-packages=(etcd-server procps time openssl)
+packages=(etcd-server procps time openssl postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,8 +15,9 @@ final class StoreOptionsMixin {
     private final Instant started = Instant.now();
 
     @Option(names = "--store", paramLabel = "URL",
-            description = {"History store: jdbc:sqlite:FILE (embedded) or jdbc:postgresql://HOST:PORT/DB?user=USER "
-                    + "(a fleet). Default: $ETCDGUARD_STORE, else /var/lib/etcdguard/history.db as root, "
+            description = {"History store (scan: write the scan into it, in one transaction; history, diff: read it): "
+                    + "jdbc:sqlite:FILE (embedded) or jdbc:postgresql://HOST:PORT/DB?user=USER (a fleet). "
+                    + "Default for history and diff: $ETCDGUARD_STORE, else /var/lib/etcdguard/history.db as root, "
                     + "~/.local/state/etcdguard/history.db ($XDG_STATE_HOME) otherwise. The PostgreSQL password comes "
                     + "from --store-password-file or PGPASSWORD (or the driver's ~/.pgpass), never from the URL."})
     String url;

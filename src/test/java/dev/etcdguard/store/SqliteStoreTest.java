@@ -244,4 +244,34 @@ class SqliteStoreTest {
         assertThat(unreachable.stderr()).startsWith("etcdguard: error: cannot open the history store jdbc:postgresql://127.0.0.1:"
                 + port + "/db?user=u: Connection to 127.0.0.1:" + port + " refused").doesNotContain("s3cr3t-pw").hasLineCount(1);
     }
+
+    @Test
+    void scanStoreWritesTheScanItReports() throws Exception {
+        Path manifest = Path.of("src/test/resources/manifests/bitnami/etcd-plaintext-3.yaml");
+        Fixtures.Run scan = cli("scan", manifest.toString(), "--store", url(), "--cluster", "lab", "--format", "json");
+        assertThat(scan.exitCode()).as(scan.stderr()).isEqualTo(1); // the plaintext chart FAILs
+        JsonNode report = JsonMapper.builder().build().readTree(scan.stdout());
+        try (Store s = Store.open(url())) {
+            List<History.Scan> scans = s.scans(null, 10);
+            assertThat(scans).hasSize(1);
+            assertThat(scans.getFirst().host()).isEqualTo(ScanRecord.thisHost());
+            assertThat(scans.getFirst().cluster()).isEqualTo("lab");
+            assertThat(scans.getFirst().count(Status.FAIL)).isEqualTo(report.path("summary").path("FAIL").asInt()).isPositive();
+            History.StoredScan stored = s.scan(scans.getFirst().id()).orElseThrow();
+            assertThat(stored.results()).hasSize(report.path("results").size());
+            for (int i = 0; i < stored.results().size(); i++) {
+                JsonNode r = report.path("results").get(i);
+                assertThat(stored.results().get(i).rule()).isEqualTo(r.path("rule").asString());
+                assertThat(stored.results().get(i).status().name()).isEqualTo(r.path("status").asString());
+                assertThat(stored.results().get(i).checks()).isEqualTo(r.path("checks"));
+                assertThat(stored.results().get(i).targetKey())
+                        .isEqualTo("manifest:" + manifest + "#" + r.path("target").path("resource").asString() + "/etcd");
+            }
+        }
+        Fixtures.Run without = cli("scan", manifest.toString(), "--format", "json");
+        assertThat(without.exitCode()).isEqualTo(1);
+        try (Store s = Store.open(url())) {
+            assertThat(s.scans(null, 10)).hasSize(1); // no --store: nothing written
+        }
+    }
 }
