@@ -8,6 +8,8 @@ import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.Status;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,7 +63,11 @@ final class Jdbc implements Store {
                 prepareSqliteFile(url.file());
             }
             Properties props = properties(url, password);
-            migrate(url, props);
+            if (url.kind() == StoreUrl.Kind.SQLITE) {
+                migrateLocked(url, props);
+            } else {
+                migrate(url, props); // Flyway serializes concurrent migrations with an advisory lock
+            }
             Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
             return new Jdbc(url, password, c);
         } catch (SQLException | RuntimeException | LinkageError e) {
@@ -77,6 +84,9 @@ final class Jdbc implements Store {
             p.setProperty("journal_mode", "WAL");    // readers do not block the writer
             p.setProperty("busy_timeout", "15000");  // another process's transaction: wait, do not fail
             p.setProperty("foreign_keys", "true");
+            // BEGIN IMMEDIATE: a writer takes the write lock first and waits for it (busy_timeout), instead of
+            // failing with SQLITE_BUSY when two readers both try to upgrade
+            p.setProperty("transaction_mode", "IMMEDIATE");
         } else {
             if (password != null) {
                 p.setProperty("password", password);
@@ -118,6 +128,27 @@ final class Jdbc implements Store {
             // another process created it first
         } catch (IOException e) {
             throw new StoreException("cannot open the history store jdbc:sqlite:" + file + ": " + IoErrors.reason(e));
+        }
+    }
+
+    private static final Object MIGRATION = new Object();
+
+    /**
+     * SQLite: Flyway takes no lock of its own there, so processes opening one new file at once migrate one after
+     * the other, under an exclusive lock on {@code FILE.lock} (and one monitor for the threads of this JVM, which
+     * a file lock does not separate).
+     */
+    private static void migrateLocked(StoreUrl url, Properties props) {
+        Path lockFile = url.file().resolveSibling(url.file().getFileName() + ".lock");
+        synchronized (MIGRATION) {
+            try (FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                ch.lock(); // released when the channel closes
+                migrate(url, props);
+            } catch (IOException e) {
+                throw new StoreException("cannot open the history store " + url.describe() + ": cannot lock " + lockFile
+                        + ": " + IoErrors.reason(e));
+            }
         }
     }
 
@@ -233,6 +264,36 @@ final class Jdbc implements Store {
         }
     }
 
+    @Override
+    public synchronized int prune(Instant before) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                String where = " WHERE scan_id IN (SELECT id FROM scans WHERE started_ms < ?)";
+                for (String sql : List.of("DELETE FROM certificates" + where, "DELETE FROM results" + where)) {
+                    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                        ps.setLong(1, before.toEpochMilli());
+                        ps.executeUpdate();
+                    }
+                }
+                int n;
+                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM scans WHERE started_ms < ?")) {
+                    ps.setLong(1, before.toEpochMilli());
+                    n = ps.executeUpdate();
+                }
+                connection.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw failure("cannot prune the history store", e);
+        }
+    }
+
     private static final String SCAN_COLUMNS = "id, host, cluster, started_ms, duration_ms, tool_version, pass_count,"
             + " fail_count, warn_count, not_applicable_count, error_count, notes";
 
@@ -329,7 +390,7 @@ final class Jdbc implements Store {
         if (targetKey != null) {
             sql.append(" AND r.target_key = ?");
         }
-        sql.append(" ORDER BY s.id DESC, r.seq LIMIT ?");
+        sql.append(" ORDER BY s.id DESC, r.seq DESC LIMIT ?");
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
             int i = 1;
             if (rule != null) {

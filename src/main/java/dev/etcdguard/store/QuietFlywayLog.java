@@ -16,11 +16,6 @@ public final class QuietFlywayLog implements LogCreator, Log {
     }
 
     @Override
-    public boolean isDebugEnabled() {
-        return false;
-    }
-
-    @Override
     public void debug(String message) {}
 
     @Override

@@ -40,6 +40,9 @@ public interface Store extends AutoCloseable {
     /** The newest scan of every cluster and host. */
     List<History.Scan> fleet();
 
+    /** Deletes the scans (with their results) that started before {@code before}, in one transaction; returns how many. */
+    int prune(java.time.Instant before);
+
     /** The store's URL without any password, for messages. */
     String describe();
 

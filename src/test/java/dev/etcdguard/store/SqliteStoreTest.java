@@ -274,4 +274,50 @@ class SqliteStoreTest {
             assertThat(s.scans(null, 10)).hasSize(1); // no --store: nothing written
         }
     }
+
+    @Test
+    void writersOpeningOneNewFileAtOnceShareOneSchemaAndLoseNoScan() throws Exception {
+        int writers = 6;
+        int scans = 10;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            futures.add(pool.submit(() -> {
+                go.await();
+                try (Store s = Store.open(url())) { // each its own connection, as separate processes have
+                    for (int i = 0; i < scans; i++) {
+                        s.write(record("h" + writer, null, peer(etcd(i, "m" + writer), Status.PASS, EXPIRY)));
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        pool.shutdown();
+        for (var f : futures) {
+            f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        Path db = dir.resolve("state/history.db");
+        assertThat(count(db, "SELECT COUNT(*) FROM scans")).isEqualTo(writers * scans);
+        assertThat(count(db, "SELECT COUNT(*) FROM results")).isEqualTo(writers * scans);
+        assertThat(count(db, "SELECT COUNT(*) FROM flyway_schema_history")).isEqualTo(1);
+    }
+
+    @Test
+    void pruneDeletesOldScansWithTheirResultsOnly() throws Exception {
+        Path db = dir.resolve("state/history.db");
+        try (Store s = Store.open(url())) {
+            s.write(new ScanRecord(record("h", null, peer(etcd(1, "m"), Status.PASS, EXPIRY)).report(), "h", null,
+                    Instant.parse("2026-01-01T00:00:00Z"), java.time.Duration.ZERO));
+            long kept = s.write(new ScanRecord(record("h", null, peer(etcd(1, "m"), Status.FAIL, EXPIRY)).report(), "h", null,
+                    Instant.parse("2026-06-01T00:00:00Z"), java.time.Duration.ZERO));
+            assertThat(s.prune(Instant.parse("2026-03-01T00:00:00Z"))).isEqualTo(1);
+            assertThat(s.scans(null, 10)).extracting(History.Scan::id).containsExactly(kept);
+            assertThat(s.scan(kept).orElseThrow().results()).hasSize(1);
+        }
+        assertThat(count(db, "SELECT COUNT(*) FROM results")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM certificates")).isEqualTo(1);
+    }
 }
