@@ -13,7 +13,7 @@ public record StoreUrl(Kind kind, String jdbcUrl, Path file) {
 
     public enum Kind { SQLITE, POSTGRESQL }
 
-    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&;]password=)[^&;]*");
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&;]password=)[^&;\\s]*");
     private static final Pattern USERINFO = Pattern.compile("(//[^/@:]*:)[^/@]*@");
 
     /** Parses a store URL; a bare path (no {@code jdbc:}) is an SQLite file. */
