@@ -49,7 +49,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
-        try (Store s = store.open()) {
+        try (Store s = store.openExisting()) {
             History.StoredScan older;
             History.StoredScan newer;
             if (ids.size() == 2) {

@@ -59,7 +59,7 @@ final class HistoryCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--fleet shows whole scans: not with --rule or --target");
         }
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
-        try (Store s = store.open()) {
+        try (Store s = store.openExisting()) {
             if (rule != null || target != null) {
                 List<History.Point> points = s.statusOverTime(rule, target, limit);
                 if (format == Format.json) {

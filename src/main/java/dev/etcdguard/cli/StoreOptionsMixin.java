@@ -39,8 +39,9 @@ final class StoreOptionsMixin {
         return env == null || env.isBlank() ? null : env;
     }
 
-    Store open() {
-        return Store.open(url(), passwordFile);
+    /** For history and diff: an SQLite file that does not exist is an error, not created (readers do not write). */
+    Store openExisting() {
+        return Store.open(url(), passwordFile, false);
     }
 
     /** {@code scan --store}: writes the report into the history (one transaction); nothing without --store. */
@@ -48,7 +49,7 @@ final class StoreOptionsMixin {
         if (url == null) {
             return;
         }
-        try (Store store = open()) {
+        try (Store store = Store.open(url, passwordFile)) {
             store.write(new ScanRecord(report, ScanRecord.thisHost(), cluster, started, Duration.between(started, Instant.now())));
         }
     }

@@ -18,7 +18,19 @@ public interface Store extends AutoCloseable {
 
     /** As {@link #open(String)}, the password read from {@code passwordFile} when given (else PGPASSWORD). */
     static Store open(String url, Path passwordFile) {
+        return open(url, passwordFile, true);
+    }
+
+    /**
+     * As {@link #open(String, Path)}; with {@code create} false (readers: history, diff) a missing SQLite file is an
+     * error instead of a new empty store.
+     */
+    static Store open(String url, Path passwordFile, boolean create) {
         StoreUrl parsed = url == null || url.isBlank() ? StoreUrl.defaultSqlite() : StoreUrl.parse(url);
+        if (!create && parsed.kind() == StoreUrl.Kind.SQLITE && !java.nio.file.Files.exists(parsed.file())) {
+            throw new StoreException("no history store at " + parsed.describe()
+                    + ": 'etcdguard scan --store " + parsed.describe() + "' creates it");
+        }
         return Jdbc.open(parsed, Secrets.password(parsed, passwordFile));
     }
 

@@ -82,7 +82,8 @@ final class PostgresCluster implements AutoCloseable {
             Assumptions.abort(why);
         }
         boolean root = "root".equals(System.getProperty("user.name"));
-        Path dir = Files.createTempDirectory("etcdguard-pg");
+        // as root under /tmp: nobody must be able to reach the directory (java.io.tmpdir could be under /root)
+        Path dir = root ? Files.createTempDirectory(Path.of("/tmp"), "etcdguard-pg") : Files.createTempDirectory("etcdguard-pg");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();

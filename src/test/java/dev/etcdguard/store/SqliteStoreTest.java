@@ -209,19 +209,26 @@ class SqliteStoreTest {
     @Test
     void badStoresAreOneErrorLineWithExitCode2AndNeverThePassword() throws Exception {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
-        Fixtures.Run unwritable = cli("history", "--store", "jdbc:sqlite:" + file.resolve("sub/history.db"));
+        String manifest = "src/test/resources/manifests/bitnami/etcd-plaintext-3.yaml";
+        Fixtures.Run unwritable = cli("scan", manifest, "--format", "json", "--store", "jdbc:sqlite:" + file.resolve("sub/history.db"));
         assertThat(unwritable.exitCode()).isEqualTo(2);
+        assertThat(unwritable.stdout()).contains("\"results\""); // the report is printed first
         assertThat(unwritable.stderr().lines()).hasSize(1);
         assertThat(unwritable.stderr()).startsWith("etcdguard: error: cannot open the history store jdbc:sqlite:")
                 .contains("cannot create directory").doesNotContain("Exception");
 
-        Fixtures.Run dirAsFile = cli("history", "--store", "jdbc:sqlite:" + dir);
+        Fixtures.Run dirAsFile = cli("scan", manifest, "--format", "json", "--store", "jdbc:sqlite:" + dir);
         assertThat(dirAsFile.exitCode()).isEqualTo(2);
         assertThat(dirAsFile.stderr()).contains("not a regular file").hasLineCount(1);
 
         Fixtures.Run inUrl = cli("history", "--store", "jdbc:postgresql://127.0.0.1:9/db?user=u&password=hunter2");
         assertThat(inUrl.exitCode()).isEqualTo(2);
         assertThat(inUrl.stderr()).contains("holds a password").doesNotContain("hunter2").hasLineCount(1);
+
+        Fixtures.Run absent = cli("history", "--store", "jdbc:sqlite:" + dir.resolve("absent.db"));
+        assertThat(absent.exitCode()).isEqualTo(2);
+        assertThat(absent.stderr()).contains("no history store at jdbc:sqlite:").hasLineCount(1);
+        assertThat(dir.resolve("absent.db")).doesNotExist(); // a reader creates nothing
 
         Fixtures.Run badScheme = cli("history", "--store", "mysql://127.0.0.1/db");
         assertThat(badScheme.exitCode()).isEqualTo(2);
