@@ -9,9 +9,12 @@
 #   chromium     headless browser that loads the agent's posture page in PosturePageIT (screenshot, DOM);
 #                fonts-liberation gives it the fonts the page names (Debian recommends it; we install no recommends)
 #   prometheus   promtool and a real Prometheus scraping the agent in the integration tests
+#   postgresql   a throw-away PostgreSQL server for the history store's fleet test (PostgresFleetIT: initdb, pg_ctl
+#                under /usr/lib/postgresql/*/bin; the test stops the server it starts). The package's own cluster
+#                service is not used by etcdguard.
 # JDK 25 (Temurin) is expected under /usr/lib/jvm (or in JAVA_HOME); the script only checks for it.
 set -euo pipefail
-packages=(etcd-server procps time openssl chromium fonts-liberation prometheus)
+packages=(etcd-server procps time openssl chromium fonts-liberation prometheus postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,10 +3,14 @@ package dev.etcdguard.cli;
 import dev.etcdguard.agent.AgentConfig;
 import dev.etcdguard.agent.AgentRunner;
 import dev.etcdguard.agent.Durations;
+import dev.etcdguard.agent.PosturePage;
+import dev.etcdguard.agent.StoreHistory;
 import dev.etcdguard.collect.ManifestCollector;
+import dev.etcdguard.report.Trend;
 import dev.etcdguard.rules.RuleDocument;
 import dev.etcdguard.rules.RuleLoader;
 import dev.etcdguard.scan.ScanRequest;
+import dev.etcdguard.store.Store;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -108,16 +112,19 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (store != null) {
-            // coordinator: open dev.etcdguard.store here (Store.open(store)) and pass it as the ScanSink and History
-            throw new IllegalArgumentException("--store: the history store is not built into this version yet");
-        }
         ScanRequest request = new ScanRequest(true, List.of(), procRoot, new HashSet<>(pids), staticPodDirs, null, null,
                 false, ManifestCollector.DEFAULT_MAX_FILE_BYTES,
                 probe || probeOptions.cert != null ? probeOptions.options() : null, expiryWarnDays, null);
         AgentConfig config = new AgentConfig(Durations.parse(interval), AgentConfig.listen(listen), request,
                 RuleLoader.load(rulesDir, benchmark), cluster, AgentConfig.nodeName(), tokenFile, tlsCert, tlsKey,
                 clientCa);
-        return new AgentRunner(config, null, null, null, System.err).run(true);
+        if (store == null) {
+            return new AgentRunner(config, null, null, new PosturePage(expiryWarnDays, Trend::empty), System.err).run(true);
+        }
+        try (Store opened = Store.open(store, storePasswordFile)) {
+            StoreHistory history = new StoreHistory(opened, config.host(), config.cluster());
+            return new AgentRunner(config, history, history, new PosturePage(expiryWarnDays, history::trend), System.err)
+                    .run(true);
+        }
     }
 }

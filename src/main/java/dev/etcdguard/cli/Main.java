@@ -69,6 +69,8 @@ public final class Main implements Runnable {
         SUBCOMMANDS.put("scan", ScanCommand::new);
         SUBCOMMANDS.put("probe", ProbeCommand::new);
         SUBCOMMANDS.put("rules", RulesCommand::new);
+        SUBCOMMANDS.put("history", HistoryCommand::new);
+        SUBCOMMANDS.put("diff", DiffCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);
         SUBCOMMANDS.put("agent", AgentCommand::new);
         SUBCOMMANDS.put("bench", BenchCommand::new);

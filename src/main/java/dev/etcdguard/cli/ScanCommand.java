@@ -109,6 +109,9 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     ReportOptionsMixin reportOptions;
 
+    @Mixin
+    StoreOptionsMixin store;
+
     @Option(names = "--rules", paramLabel = "DIR", description = "Add the rule documents (*.md) in DIR to the built-in ones "
             + "(validated on load).")
     Path rulesDir;
@@ -133,6 +136,8 @@ final class ScanCommand implements Callable<Integer> {
                     nodeRoot, kubernetesCa, assumeCluster, maxFileSize,
                     probe || probeOptions.cert != null ? probeOptions.options() : null, expiryWarnDays, progress));
         }
-        return reportOptions.write(report);
+        int exit = reportOptions.write(report);
+        store.record(report); // --store: the scan into the history, in one transaction
+        return exit;
     }
 }

@@ -50,7 +50,8 @@ public final class JsonReport {
         out.flush();
     }
 
-    private ObjectNode result(Result r) {
+    /** One result as the report's {@code results} array holds it (the history store keeps its checks and target). */
+    public ObjectNode result(Result r) {
         ObjectNode node = mapper.createObjectNode();
         node.put("rule", r.rule().id());
         node.put("number", r.rule().number());

@@ -210,7 +210,8 @@ class AgentIT {
     void aChildAgentRescansOnSighupAndExitsZeroOnSigterm() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "dev.etcdguard.cli.Main", "agent", "--listen", "127.0.0.1:0", "--interval", "1h", "--cluster", "it"));
+                "dev.etcdguard.cli.Main", "agent", "--listen", "127.0.0.1:0", "--interval", "1h", "--cluster", "it",
+                "--store", "jdbc:sqlite:" + dir.resolve("agent-history.db")));
         pids.forEach(pid -> command.addAll(List.of("--pid", String.valueOf(pid))));
         Path log = dir.resolve("agent-child.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -225,6 +226,16 @@ class AgentIT {
             assertThat(before).isGreaterThanOrEqualTo(1);
             signal("HUP", p.pid());
             await("etcdguard_scans_total grows after SIGHUP", () -> scans(get(base + "/metrics", null).body()) > before);
+            // --store: every scan is in the history (a real SQLite file), served at /api/v1/history and on the page
+            await("the history holds both scans", () -> {
+                HttpResponse<String> history = get(base + "/api/v1/history", null);
+                return history.statusCode() == 200 && Pattern.compile("\"started\"").matcher(history.body()).results()
+                        .count() >= 2;
+            });
+            assertThat(get(base + "/api/v1/history?limit=1", null).body()).contains("\"cluster\":\"it\"")
+                    .contains("\"summary\"");
+            String page = get(base + "/", null).body();
+            assertThat(page).contains("id=\"trend\"").doesNotContain("No history yet");
 
             signal("TERM", p.pid());
             assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the agent exits after SIGTERM").isTrue();

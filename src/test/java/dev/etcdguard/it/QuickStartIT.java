@@ -95,8 +95,8 @@ class QuickStartIT {
         Launcher.Run run = install(stubs(0, false, false), fakeJdk("25.0.1").toString());
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(calls()).containsExactly("apt-get update -qq",
-                "apt-get install -y -qq --no-install-recommends etcd-server procps time openssl prometheus");
-        assertThat(run.stdout()).contains("installed: etcd-server procps time openssl prometheus");
+                "apt-get install -y -qq --no-install-recommends etcd-server procps time openssl chromium fonts-liberation prometheus postgresql");
+        assertThat(run.stdout()).contains("installed: etcd-server procps time openssl chromium fonts-liberation prometheus postgresql");
     }
 
     @Test
@@ -105,7 +105,7 @@ class QuickStartIT {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(calls()).contains("sudo apt-get update -qq",
                 "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
-                        + "etcd-server procps time openssl prometheus");
+                        + "etcd-server procps time openssl chromium fonts-liberation prometheus postgresql");
     }
 
     @Test
