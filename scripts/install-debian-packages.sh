@@ -6,9 +6,10 @@
 #   procps       /bin/ps, for the benchmark's side-by-side kube-bench method
 #   time         GNU /usr/bin/time, for the benchmark's peak-RSS measurement
 #   openssl      cross-checks certificates the tests issue
+#   prometheus   promtool and a real Prometheus scraping the agent in the integration tests
 # JDK 25 (Temurin) is expected under /usr/lib/jvm (or in JAVA_HOME); the script only checks for it.
 set -euo pipefail
-packages=(etcd-server procps time openssl)
+packages=(etcd-server procps time openssl prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {"Reproducible benchmarks; their method and recorded numbers are in BENCHMARKS.md."},
-        subcommands = {BenchHostCommand.class, BenchManifestsCommand.class, BenchProbeCommand.class, ParseFloorCommand.class})
+        subcommands = {BenchAgentCommand.class, BenchHostCommand.class, BenchManifestsCommand.class, BenchProbeCommand.class, ParseFloorCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

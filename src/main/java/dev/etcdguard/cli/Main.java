@@ -70,6 +70,7 @@ public final class Main implements Runnable {
         SUBCOMMANDS.put("probe", ProbeCommand::new);
         SUBCOMMANDS.put("rules", RulesCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);
+        SUBCOMMANDS.put("agent", AgentCommand::new);
         SUBCOMMANDS.put("bench", BenchCommand::new);
         SUBCOMMANDS.put("aot-training", AotTrainingCommand::new);
     }

@@ -1,5 +1,6 @@
 package dev.etcdguard.report;
 
+import dev.etcdguard.rules.CertificateSeen;
 import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.Status;
 import java.util.EnumMap;
@@ -8,13 +9,19 @@ import java.util.Map;
 
 /**
  * Everything a scan produced: the results, and notes about the scan itself (for example that no etcd
- * process was found).
+ * process was found), and the certificates the rules read.
  */
-public record ScanReport(List<Result> results, List<String> notes) {
+public record ScanReport(List<Result> results, List<String> notes, List<CertificateSeen> certificates) {
 
     public ScanReport {
         results = List.copyOf(results);
         notes = List.copyOf(notes);
+        certificates = List.copyOf(certificates);
+    }
+
+    /** A report without the certificates the rules read (they only feed the agent's expiry metrics). */
+    public ScanReport(List<Result> results, List<String> notes) {
+        this(results, notes, List.of());
     }
 
     /** Results per status, every status present (zero when none). */

@@ -24,10 +24,16 @@ public final class Evaluator {
 
     private final List<RuleDocument> rules;
     private final EvaluationOptions options;
+    private final List<CertificateSeen> certificatesSeen = new ArrayList<>();
 
     public Evaluator(List<RuleDocument> rules, EvaluationOptions options) {
         this.rules = List.copyOf(rules);
         this.options = options;
+    }
+
+    /** The certificates the rules read in every {@link #evaluate(ResolvedInvocation)} so far (for expiry metrics). */
+    public List<CertificateSeen> certificatesSeen() {
+        return List.copyOf(certificatesSeen);
     }
 
     public List<Result> evaluate(Invocation invocation) {
@@ -49,6 +55,7 @@ public final class Evaluator {
                 results.add(evaluate(rule, subject, target, problems, invocation, said, resolved.members()));
             }
         }
+        certificatesSeen.addAll(subject.certificatesRead(target));
         return results;
     }
 

@@ -68,6 +68,35 @@ final class Subject {
         return probes;
     }
 
+    /** The certificates of the TLS files the rules read for this subject (leaves and trusted CAs), in profile order. */
+    List<CertificateSeen> certificatesRead(dev.etcdguard.etcd.Target target) {
+        List<CertificateSeen> seen = new java.util.ArrayList<>();
+        tls.forEach((profile, m) -> {
+            String leafRole = switch (profile) {
+                case PEER -> "peer";
+                case CLIENT -> "server";
+                case ETCD_CLIENT -> "client";
+            };
+            String caRole = switch (profile) {
+                case PEER -> "peer-ca";
+                case CLIENT -> "client-ca";
+                case ETCD_CLIENT -> "etcd-ca";
+            };
+            if (m.leaf() != null) {
+                seen.add(new CertificateSeen(target, m.certSetting().value(), leafRole, m.leaf().getNotAfter().toInstant()));
+            }
+            if (m.ca() instanceof dev.etcdguard.pki.CertificatesRead.Parsed ca) {
+                ca.chain().forEach(c -> seen.add(new CertificateSeen(target, m.caSetting().value(), caRole,
+                        c.getNotAfter().toInstant())));
+            }
+            if (m.clientCerts() instanceof dev.etcdguard.pki.CertificatesRead.Parsed cc) {
+                seen.add(new CertificateSeen(target, config.get(profile.clientCertFile).value(), "client",
+                        cc.leaf().getNotAfter().toInstant()));
+            }
+        });
+        return seen;
+    }
+
     /** The TLS files of a profile, read and parsed once however many checks use them. */
     TlsMaterial tls(TlsProfile profile) {
         return tls.computeIfAbsent(profile, p -> TlsMaterial.load(p, config, files));

@@ -86,7 +86,7 @@ public final class Scanner {
             results.addAll(evaluator.evaluate(invocation));
         }
         findings.forEach(f -> results.addAll(SourceFindings.toResults(f, rules)));
-        return new ScanReport(results, notes);
+        return new ScanReport(results, notes, evaluator.certificatesSeen());
     }
 
     private static List<ResolvedInvocation> host(ScanRequest request, List<SourceFinding> findings, List<String> notes)
