@@ -6,11 +6,20 @@ import dev.etcdguard.sandbox.Delivery;
 import dev.etcdguard.sandbox.LocalCluster;
 import dev.etcdguard.sandbox.PeerTls;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The minimal runtime of the image: scripts/build-runtime.sh jlinks target/runtime from the JDK; the launcher runs
  * on it, and deploy/Dockerfile's own steps (its COPYs, its AOT training RUN and its ENTRYPOINT, read from the file)
  * run here with the image's /opt/etcdguard mapped to a temp dir -- all but Docker itself, which this machine lacks.
- * Both scan a real etcd member on this machine's /proc.
+ * Both scan three real etcd members on this machine's /proc; the image's entry point also runs the agent.
  */
 class RuntimeImageIT {
 
@@ -28,7 +37,9 @@ class RuntimeImageIT {
     @TempDir
     Path dir;
 
-    private static void buildRuntime() throws Exception {
+    /** Once for both tests (jlink takes about 10 s). */
+    @BeforeAll
+    static void buildRuntime() throws Exception {
         Launcher.Run build = Launcher.exec(List.of(Launcher.ROOT.resolve("scripts/build-runtime.sh").toString()), Map.of());
         assertThat(build.exitCode()).as(build.stderr()).isZero();
         assertThat(Files.readString(RUNTIME.resolve("release"))).containsPattern("(?m)^JAVA_VERSION=\"2[5-9]");
@@ -52,7 +63,6 @@ class RuntimeImageIT {
 
     @Test
     void launcherRunsOnTheJlinkedRuntime() throws Exception {
-        buildRuntime();
         Map<String, String> env = Map.of("ETCDGUARD_JAVA_HOME", RUNTIME.toString(), "JAVA_HOME", "/nonexistent");
         Launcher.Run help = Launcher.run(env, "scan", "--help");
         assertThat(help.exitCode()).as(help.stderr()).isZero();
@@ -65,7 +75,6 @@ class RuntimeImageIT {
 
     @Test
     void dockerfileStepsRunOnTheRuntime() throws Exception {
-        buildRuntime();
         Path image = Files.createDirectories(dir.resolve("image"));
         List<String> entrypoint = null;
         int runs = 0;
@@ -97,6 +106,40 @@ class RuntimeImageIT {
             List<String> command = new ArrayList<>(entrypoint);
             command.addAll(scan(cluster));
             assertScanned(Launcher.exec(command, Map.of()), cluster);
+
+            // the agent on the image's runtime (its HTTP server and metrics are JDK modules jdeps must have found)
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            List<String> agentCommand = new ArrayList<>(entrypoint);
+            agentCommand.addAll(List.of("agent", "--proc-root", "/proc", "--listen", "127.0.0.1:" + port));
+            Path err = dir.resolve("agent.err");
+            Process agent = new ProcessBuilder(agentCommand).redirectOutput(dir.resolve("agent.out").toFile())
+                    .redirectError(err.toFile()).start();
+            try {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+                int status = -1;
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                while (status != 200 && agent.isAlive() && System.nanoTime() < deadline) {
+                    try {
+                        status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (IOException notYetListening) {
+                        Thread.sleep(200);
+                    }
+                }
+                assertThat(status).as("/readyz of the agent on the runtime; stderr: %s", Files.readString(err)).isEqualTo(200);
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.body()).contains("etcdguard_result{");
+                agent.destroy();
+                assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(agent.exitValue()).as(Files.readString(err)).isZero();
+                assertThat(Files.readString(err)).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+            } finally {
+                agent.destroyForcibly();
+            }
         }
     }
 
