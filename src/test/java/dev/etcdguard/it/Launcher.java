@@ -25,6 +25,18 @@ final class Launcher {
         return exec(command, env);
     }
 
+    /** Starts the launcher with {@code args} and leaves it running (a long-running command: the agent). */
+    static Process start(List<String> args, Map<String, String> env, Path out, Path err) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("etcdguard").toString());
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
     static Run exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("etcdguard-out", ".txt");
         Path err = Files.createTempFile("etcdguard-err", ".txt");
