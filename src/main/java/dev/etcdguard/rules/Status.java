@@ -6,11 +6,12 @@ public enum Status {
 
     /** The worse of two statuses for a rule's overall verdict: FAIL, then ERROR, then WARN, then PASS. */
     static Status worse(Status a, Status b) {
-        return rank(a) >= rank(b) ? a : b;
+        return a.severity() >= b.severity() ? a : b;
     }
 
-    private static int rank(Status s) {
-        return switch (s) {
+    /** How bad a verdict is, in the order a rule's overall verdict takes: NOT_APPLICABLE 0, PASS, WARN, ERROR, FAIL 4. */
+    public int severity() {
+        return switch (this) {
             case NOT_APPLICABLE -> 0;
             case PASS -> 1;
             case WARN -> 2;

@@ -67,7 +67,7 @@ public record Diff(History.Scan older, History.Scan newer, List<Change> changes)
                         failing(now.checks())));
                 continue;
             }
-            int delta = rank(now.status()) - rank(was.status());
+            int delta = now.status().severity() - was.status().severity();
             Kind kind;
             if (now.status() == Status.FAIL && was.status() != Status.FAIL) {
                 kind = Kind.NEW_FAIL;
@@ -158,16 +158,5 @@ public record Diff(History.Scan older, History.Scan newer, List<Change> changes)
             });
         }
         return out;
-    }
-
-    /** As the report orders verdicts: NOT_APPLICABLE, PASS, WARN, ERROR, FAIL. */
-    static int rank(Status s) {
-        return switch (s) {
-            case NOT_APPLICABLE -> 0;
-            case PASS -> 1;
-            case WARN -> 2;
-            case ERROR -> 3;
-            case FAIL -> 4;
-        };
     }
 }

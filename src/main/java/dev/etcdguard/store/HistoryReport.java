@@ -75,7 +75,7 @@ public final class HistoryReport {
         for (History.Point p : points) {
             Status previous = last.put(p.rule() + " " + p.targetKey(), p.status());
             String mark = previous == null || previous == p.status() ? ""
-                    : "   (was " + previous + (Diff.rank(p.status()) > Diff.rank(previous) ? ": worse)" : ": better)");
+                    : "   (was " + previous + (p.status().severity() > previous.severity() ? ": worse)" : ": better)");
             out.printf(fmt, p.scanId(), p.started().toString().replaceFirst("\\.\\d+Z$", "Z"),
                     p.number() == null ? "-" : p.number(), p.rule(), p.status(), p.targetKey(), mark);
         }
