@@ -166,13 +166,27 @@ final class Jdbc implements Store {
 
     @Override
     public synchronized long write(ScanRecord record) {
+        return inTransaction("cannot write the scan to the history store", () -> {
+            long id = insertScan(record);
+            insertResults(id, record);
+            return id;
+        });
+    }
+
+    /** SQL work that runs inside one transaction. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it is committed, or nothing (rolled back, then one clear error). */
+    private <T> T inTransaction(String what, Work<T> work) {
         try {
             connection.setAutoCommit(false);
             try {
-                long id = insertScan(record);
-                insertResults(id, record);
+                T result = work.run();
                 connection.commit();
-                return id;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -180,7 +194,7 @@ final class Jdbc implements Store {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException | RuntimeException e) {
-            throw failure("cannot write the scan to the history store", e);
+            throw failure(what, e);
         }
     }
 
@@ -266,32 +280,19 @@ final class Jdbc implements Store {
 
     @Override
     public synchronized int prune(Instant before) {
-        try {
-            connection.setAutoCommit(false);
-            try {
-                String where = " WHERE scan_id IN (SELECT id FROM scans WHERE started_ms < ?)";
-                for (String sql : List.of("DELETE FROM certificates" + where, "DELETE FROM results" + where)) {
-                    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                        ps.setLong(1, before.toEpochMilli());
-                        ps.executeUpdate();
-                    }
-                }
-                int n;
-                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM scans WHERE started_ms < ?")) {
+        return inTransaction("cannot prune the history store", () -> {
+            String where = " WHERE scan_id IN (SELECT id FROM scans WHERE started_ms < ?)";
+            for (String sql : List.of("DELETE FROM certificates" + where, "DELETE FROM results" + where)) {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
                     ps.setLong(1, before.toEpochMilli());
-                    n = ps.executeUpdate();
+                    ps.executeUpdate();
                 }
-                connection.commit();
-                return n;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
-        } catch (SQLException | RuntimeException e) {
-            throw failure("cannot prune the history store", e);
-        }
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM scans WHERE started_ms < ?")) {
+                ps.setLong(1, before.toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
     }
 
     private static final String SCAN_COLUMNS = "id, host, cluster, started_ms, duration_ms, tool_version, pass_count,"
