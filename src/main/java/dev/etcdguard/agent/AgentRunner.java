@@ -1,5 +1,6 @@
 package dev.etcdguard.agent;
 
+import dev.etcdguard.report.Trend;
 import dev.etcdguard.scan.Scanner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ public final class AgentRunner {
         this.config = config;
         this.sink = sink == null ? ScanSink.NONE : sink;
         this.history = history;
-        this.view = view == null ? new MinimalPage() : view;
+        this.view = view == null ? new PosturePage(30, Trend::empty) : view;
         this.err = err;
     }
 

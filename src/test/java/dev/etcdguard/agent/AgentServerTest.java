@@ -3,6 +3,7 @@ package dev.etcdguard.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdguard.report.ScanReport;
+import dev.etcdguard.report.Trend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +35,7 @@ class AgentServerTest {
         AgentState state = new AgentState();
         AgentMetrics metrics = new AgentMetrics();
         try (AgentServer server = new AgentServer(new AgentServer.Options(new InetSocketAddress(
-                InetAddress.getLoopbackAddress(), 0), null, null, false, null, new MinimalPage()), state, metrics)) {
+                InetAddress.getLoopbackAddress(), 0), null, null, false, null, new PosturePage(30, Trend::empty)), state, metrics)) {
             server.start();
             int port = server.port();
             assertThat(raw(port, "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 503");

@@ -7,6 +7,7 @@ import dev.etcdguard.pki.CertificateAuthority;
 import dev.etcdguard.pki.IssuedCertificate;
 import dev.etcdguard.pki.KeyFormat;
 import dev.etcdguard.pki.LeafSpec;
+import dev.etcdguard.report.Trend;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,7 +73,7 @@ class AgentTlsTest {
         ca.writeCertificate(caFile);
 
         try (AgentServer s = new AgentServer(new AgentServer.Options(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                null, AgentTls.context(cert, key, caFile), true, null, new MinimalPage()), new AgentState(),
+                null, AgentTls.context(cert, key, caFile), true, null, new PosturePage(30, Trend::empty)), new AgentState(),
                 new AgentMetrics())) {
             s.start();
             assertThat(get(client(ca, clientCert), s.port(), "/metrics")).startsWith("HTTP/1.1 200")

@@ -136,7 +136,8 @@ class AgentIT {
 
             HttpResponse<String> page = get(agent.url("/"), null);
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("<table>").contains("member " + cluster.members().getFirst().name());
+            assertThat(page.body()).contains("<table class=\"rules\">").contains("id=\"certificates\"")
+                    .contains("member " + cluster.members().getFirst().name());
 
             for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(agent.url("/metrics")))
