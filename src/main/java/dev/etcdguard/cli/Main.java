@@ -73,6 +73,7 @@ public final class Main implements Runnable {
         SUBCOMMANDS.put("diff", DiffCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);
         SUBCOMMANDS.put("agent", AgentCommand::new);
+        SUBCOMMANDS.put("certs", CertsCommand::new);
         SUBCOMMANDS.put("bench", BenchCommand::new);
         SUBCOMMANDS.put("aot-training", AotTrainingCommand::new);
     }

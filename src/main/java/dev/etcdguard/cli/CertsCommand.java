@@ -1,0 +1,164 @@
+package dev.etcdguard.cli;
+
+import dev.etcdguard.fix.PeerCertificateIssuer;
+import dev.etcdguard.pki.KeyType;
+import dev.etcdguard.store.ScanRecord;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "certs",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Issue etcd certificates signed by the cluster's etcd CA (kubeadm's layout by default).",
+        subcommands = {CertsCommand.Peer.class})
+final class CertsCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Key types offered on the command line, by their kubeadm/openssl-style names. */
+    enum KeyTypeOption {
+        ECDSA_P256("ecdsa-p256", KeyType.EC_P256),
+        RSA_2048("rsa-2048", KeyType.RSA_2048),
+        RSA_3072("rsa-3072", KeyType.RSA_3072),
+        RSA_4096("rsa-4096", KeyType.RSA_4096);
+
+        final String label;
+        final KeyType type;
+
+        KeyTypeOption(String label, KeyType type) {
+            this.label = label;
+            this.type = type;
+        }
+
+        static KeyTypeOption parse(String text) {
+            for (KeyTypeOption o : values()) {
+                if (o.label.equals(text.toLowerCase(Locale.ROOT))) {
+                    return o;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + text + "' is not one of ecdsa-p256, rsa-2048, rsa-3072, rsa-4096");
+        }
+
+        static String label(KeyType type) {
+            for (KeyTypeOption o : values()) {
+                if (o.type == type) {
+                    return o.label;
+                }
+            }
+            return type.toString();
+        }
+    }
+
+    @Command(name = "peer",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            description = {
+                "Issue a peer certificate and key for one etcd member, signed by the etcd CA, as kubeadm does: "
+                    + "CN = node name; SANs the node name, localhost, 127.0.0.1, ::1 and the hosts of the member's "
+                    + "advertised peer URLs (--peer-url); extended key usage serverAuth + clientAuth (a peer is server "
+                    + "and client); ECDSA P-256 unless --key-type says otherwise.",
+                "Checks first that the CA certificate is a CA and that the CA key is its private half. Writes the key "
+                    + "(mode 0600) and then the certificate, each through a temporary file in the same directory, fsync "
+                    + "and rename. Existing files are replaced only with --force, after a timestamped 0600 backup "
+                    + "(<file>.<yyyyMMddTHHmmssZ>.bak beside the file, or in --backup-dir). Prints paths, SANs, validity "
+                    + "and fingerprint, never the key."},
+            footerHeading = "%nExit codes:%n",
+            footer = {
+                "  0  the certificate and key were written",
+                "  2  nothing was written: a file exists (no --force), the CA key does not match the CA certificate, "
+                    + "the CA certificate is not a CA, a file cannot be read or written, or an option is invalid"})
+    static final class Peer implements Callable<Integer> {
+
+        static final String PKI = "/etc/kubernetes/pki/etcd/";
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--ca-cert", paramLabel = "FILE", defaultValue = PKI + "ca.crt",
+                description = "The etcd CA certificate (default: ${DEFAULT-VALUE}).")
+        Path caCert;
+
+        @Option(names = "--ca-key", paramLabel = "FILE", defaultValue = PKI + "ca.key",
+                description = "The etcd CA private key (default: ${DEFAULT-VALUE}).")
+        Path caKey;
+
+        @Option(names = "--out-cert", paramLabel = "FILE", defaultValue = PKI + "peer.crt",
+                description = "Where the peer certificate goes (default: ${DEFAULT-VALUE}).")
+        Path outCert;
+
+        @Option(names = "--out-key", paramLabel = "FILE", defaultValue = PKI + "peer.key",
+                description = "Where the peer key goes, mode 0600 (default: ${DEFAULT-VALUE}).")
+        Path outKey;
+
+        @Option(names = "--node-name", paramLabel = "NAME",
+                description = "The member's node name: CN and a DNS SAN (default: this host's name).")
+        String nodeName;
+
+        @Option(names = "--peer-url", paramLabel = "URL",
+                description = "An advertised peer URL of the member (initial-advertise-peer-urls); its host becomes an "
+                    + "IP or DNS SAN. Repeatable; comma-separated lists are split.")
+        List<String> peerUrls = new ArrayList<>();
+
+        @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ecdsa-p256",
+                converter = KeyTypeConverter.class,
+                description = "ecdsa-p256, rsa-2048, rsa-3072 or rsa-4096 (default: ${DEFAULT-VALUE}).")
+        KeyTypeOption keyType;
+
+        @Option(names = "--days", paramLabel = "N", defaultValue = "365",
+                description = "Validity in days from now (default: ${DEFAULT-VALUE}).")
+        int days;
+
+        @Option(names = "--force", description = "Replace existing files, after backing them up.")
+        boolean force;
+
+        @Option(names = "--backup-dir", paramLabel = "DIR",
+                description = "Where backups of replaced files go (default: beside each file; never kubelet's "
+                    + "/etc/kubernetes/manifests, which is refused).")
+        Path backupDir;
+
+        @Override
+        public Integer call() {
+            List<String> urls = new ArrayList<>();
+            peerUrls.forEach(u -> List.of(u.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(urls::add));
+            String name = nodeName != null ? nodeName : ScanRecord.thisHost();
+            PeerCertificateIssuer.Issued issued = new PeerCertificateIssuer().issue(new PeerCertificateIssuer.Request(
+                    caCert, caKey, outCert, outKey, name, urls, keyType.type, days, force, backupDir));
+            PrintWriter out = spec.commandLine().getOut();
+            for (Path backup : issued.backups()) {
+                out.println("backed up:   " + backup);
+            }
+            out.println("certificate: " + issued.certFile());
+            out.println("key:         " + issued.keyFile() + " (0600, " + KeyTypeOption.label(issued.keyType()) + ")");
+            out.println("subject:     CN=" + issued.commonName());
+            out.println("issuer:      " + issued.issuer());
+            out.println("DNS SANs:    " + String.join(", ", issued.dnsNames()));
+            out.println("IP SANs:     " + String.join(", ", issued.ipAddresses()));
+            out.println("usages:      " + String.join(", ", issued.extendedKeyUsages()));
+            out.println("notBefore:   " + issued.notBefore());
+            out.println("notAfter:    " + issued.notAfter());
+            out.println("SHA-256:     " + issued.sha256Fingerprint());
+            out.flush();
+            return 0;
+        }
+    }
+
+    static final class KeyTypeConverter implements CommandLine.ITypeConverter<KeyTypeOption> {
+        @Override
+        public KeyTypeOption convert(String value) {
+            return KeyTypeOption.parse(value);
+        }
+    }
+}
