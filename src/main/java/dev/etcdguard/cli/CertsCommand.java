@@ -77,7 +77,7 @@ final class CertsCommand implements Runnable {
                     + "and fingerprint, never the key."},
             footerHeading = "%nExit codes:%n",
             footer = {
-                "  0  the certificate and key were written",
+                "  0  the certificate and key were written (or, with --renew, were not due)",
                 "  2  nothing was written: a file exists (no --force), the CA key does not match the CA certificate, "
                     + "the CA certificate is not a CA, a file cannot be read or written, or an option is invalid"})
     static final class Peer implements Callable<Integer> {
@@ -112,9 +112,9 @@ final class CertsCommand implements Runnable {
                     + "IP or DNS SAN. Repeatable; comma-separated lists are split.")
         List<String> peerUrls = new ArrayList<>();
 
-        @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ecdsa-p256",
-                converter = KeyTypeConverter.class,
-                description = "ecdsa-p256, rsa-2048, rsa-3072 or rsa-4096 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--key-type", paramLabel = "TYPE", converter = KeyTypeConverter.class,
+                description = "ecdsa-p256, rsa-2048, rsa-3072 or rsa-4096 (default: ecdsa-p256; with --renew the "
+                    + "current key's type).")
         KeyTypeOption keyType;
 
         @Option(names = "--days", paramLabel = "N", defaultValue = "365",
@@ -124,6 +124,17 @@ final class CertsCommand implements Runnable {
         @Option(names = "--force", description = "Replace existing files, after backing them up.")
         boolean force;
 
+        @Option(names = "--renew", description = "Re-issue the existing --out-cert when it expires within "
+                + "--expiry-warn-days: same subject, SANs and extended key usages, a new key (of --key-type if given, "
+                + "else the current type), backed up and written atomically; a running etcd serves it on its next "
+                + "handshake without a restart. Not due = nothing written (exit 0); --force renews anyway.")
+        boolean renew;
+
+        @Option(names = "--expiry-warn-days", paramLabel = "DAYS", defaultValue = "30",
+                description = "With --renew: renew when the certificate expires within this many days (default: "
+                    + "${DEFAULT-VALUE}, as scan's).")
+        int expiryWarnDays;
+
         @Option(names = "--backup-dir", paramLabel = "DIR",
                 description = "Where backups of replaced files go (default: beside each file; never kubelet's "
                     + "/etc/kubernetes/manifests, which is refused).")
@@ -131,11 +142,41 @@ final class CertsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (renew) {
+                return renew();
+            }
             List<String> urls = new ArrayList<>();
             peerUrls.forEach(u -> List.of(u.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(urls::add));
             String name = nodeName != null ? nodeName : ScanRecord.thisHost();
             PeerCertificateIssuer.Issued issued = new PeerCertificateIssuer().issue(new PeerCertificateIssuer.Request(
-                    caCert, caKey, outCert, outKey, name, urls, keyType.type, days, force, backupDir));
+                    caCert, caKey, outCert, outKey, name, urls, keyType == null ? KeyType.EC_P256 : keyType.type, days, force,
+                    backupDir));
+            print(issued);
+            return 0;
+        }
+
+        private int renew() {
+            if (nodeName != null || !peerUrls.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--renew keeps the names of the current certificate: drop --node-name and --peer-url");
+            }
+            PeerCertificateIssuer.Renewal renewal = new PeerCertificateIssuer().renew(new PeerCertificateIssuer.RenewRequest(
+                    caCert, caKey, outCert, outKey, expiryWarnDays, days, keyType == null ? null : keyType.type, force,
+                    backupDir));
+            PrintWriter out = spec.commandLine().getOut();
+            if (!renewal.renewed()) {
+                out.println("not due: " + outCert + " expires " + renewal.currentNotAfter() + ", more than "
+                        + expiryWarnDays + " days away; nothing written (--force renews anyway)");
+                out.flush();
+                return 0;
+            }
+            out.println("renewed:     " + outCert + " (was notAfter " + renewal.currentNotAfter() + ", SHA-256 "
+                    + renewal.currentFingerprint() + ")");
+            print(renewal.issued());
+            return 0;
+        }
+
+        private void print(PeerCertificateIssuer.Issued issued) {
             PrintWriter out = spec.commandLine().getOut();
             for (Path backup : issued.backups()) {
                 out.println("backed up:   " + backup);
@@ -151,7 +192,6 @@ final class CertsCommand implements Runnable {
             out.println("notAfter:    " + issued.notAfter());
             out.println("SHA-256:     " + issued.sha256Fingerprint());
             out.flush();
-            return 0;
         }
     }
 

@@ -91,6 +91,92 @@ public final class PeerCertificateIssuer {
         return write(ca, spec, request.outCert(), request.outKey(), request.force(), request.backupDir(), now);
     }
 
+    /**
+     * A renewal of an existing peer certificate.
+     *
+     * @param keyType the new key's type; null = the type of the current certificate's key
+     * @param force   renew even when the certificate does not expire within {@code expiryWarnDays}
+     */
+    public record RenewRequest(Path caCert, Path caKey, Path outCert, Path outKey, int expiryWarnDays, int days,
+            KeyType keyType, boolean force, Path backupDir) {
+        public RenewRequest {
+            Objects.requireNonNull(caCert, "caCert");
+            Objects.requireNonNull(caKey, "caKey");
+            Objects.requireNonNull(outCert, "outCert");
+            Objects.requireNonNull(outKey, "outKey");
+        }
+    }
+
+    /** The outcome of a renewal: {@code issued} is null when the certificate was not due ({@code current} is). */
+    public record Renewal(Issued issued, Instant currentNotAfter, String currentFingerprint) {
+        public boolean renewed() {
+            return issued != null;
+        }
+    }
+
+    /**
+     * Re-issues {@code outCert} with the same subject, SANs and extended key usages and a new key, when it expires
+     * within {@code expiryWarnDays} (or when forced): checks that the current certificate comes from this CA, backs
+     * up both files, writes key then certificate atomically. etcd reads its peer files on every handshake, so a
+     * running member serves the new certificate without a restart.
+     */
+    public Renewal renew(RenewRequest request) {
+        if (request.days() < 1 || request.expiryWarnDays() < 0) {
+            throw new FixException("--days must be at least 1 and --expiry-warn-days not negative");
+        }
+        CertificateAuthority ca = loadCa(request.caCert(), request.caKey());
+        X509Certificate current = switch (Pem.readCertificates(read(request.outCert(), "certificate to renew"))) {
+            case CertificatesRead.Parsed parsed -> parsed.leaf();
+            case CertificatesRead.Invalid invalid -> throw new FixException("certificate to renew " + request.outCert()
+                    + ": " + invalid.reason());
+        };
+        CertificateFacts.chainProblem(List.of(current), List.of(ca.certificate())).ifPresent(problem -> {
+            throw new FixException(request.outCert() + " was not issued by " + request.caCert() + ": " + problem);
+        });
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = current.getNotAfter().toInstant();
+        String fingerprint = CertificateFacts.sha256Fingerprint(current);
+        if (!request.force() && notAfter.isAfter(now.plus(Duration.ofDays(request.expiryWarnDays())))) {
+            return new Renewal(null, notAfter, fingerprint);
+        }
+        KeyType type = request.keyType() != null ? request.keyType() : keyTypeOf(current);
+        if (!allowed(type)) {
+            throw new FixException("key type " + type + " is not offered for peer certificates (pass --key-type)");
+        }
+        Set<String> usages = CertificateFacts.extendedKeyUsages(current);
+        LeafSpec spec = new LeafSpec(commonName(current), CertificateFacts.dnsNames(current),
+                CertificateFacts.ipAddresses(current), usages, now.minus(BACKDATE), now.plus(Duration.ofDays(request.days())),
+                type, null);
+        return new Renewal(write(ca, spec, request.outCert(), request.outKey(), true, request.backupDir(), now),
+                notAfter, fingerprint);
+    }
+
+    private static String commonName(X509Certificate cert) {
+        try {
+            javax.naming.ldap.LdapName name = new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName());
+            for (javax.naming.ldap.Rdn rdn : name.getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            throw new FixException("the subject of the certificate to renew does not parse: " + e.getMessage(), e);
+        }
+        throw new FixException("the certificate to renew has no CN");
+    }
+
+    private static KeyType keyTypeOf(X509Certificate cert) {
+        if (cert.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            return bits > 3072 ? KeyType.RSA_4096 : bits > 2048 ? KeyType.RSA_3072 : bits == 2048 ? KeyType.RSA_2048
+                    : KeyType.RSA_1024;
+        }
+        if (cert.getPublicKey() instanceof java.security.interfaces.ECPublicKey ec) {
+            return ec.getParams().getOrder().bitLength() == 256 ? KeyType.EC_P256 : KeyType.EC_P384;
+        }
+        return KeyType.ED25519;
+    }
+
     static boolean allowed(KeyType type) {
         return type == KeyType.EC_P256 || type == KeyType.RSA_2048 || type == KeyType.RSA_3072 || type == KeyType.RSA_4096;
     }

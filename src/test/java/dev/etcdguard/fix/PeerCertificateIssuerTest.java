@@ -194,4 +194,56 @@ class PeerCertificateIssuerTest {
         assertThatThrownBy(() -> issuer.issue(request(KeyType.EC_P256, false, "10.0.0.1:2380")))
                 .isInstanceOf(FixException.class).hasMessageContaining("is not scheme://host:port");
     }
+
+    private PeerCertificateIssuer.RenewRequest renewal(int warnDays, KeyType type) {
+        return new PeerCertificateIssuer.RenewRequest(caCert, caKey, dir.resolve("pki/peer.crt"), dir.resolve("pki/peer.key"),
+                warnDays, 365, type, false, null);
+    }
+
+    @Test
+    void renewNotDueWritesNothing() throws IOException {
+        PeerCertificateIssuer.Issued first = issuer.issue(request(KeyType.EC_P256, false, "https://10.0.0.11:2380"));
+        byte[] cert = Files.readAllBytes(first.certFile());
+        PeerCertificateIssuer.Renewal r = issuer.renew(renewal(29, null)); // expires in 30 days
+        assertThat(r.renewed()).isFalse();
+        assertThat(r.currentNotAfter()).isEqualTo(first.notAfter());
+        assertThat(Files.readAllBytes(first.certFile())).isEqualTo(cert);
+        try (Stream<Path> files = Files.list(dir.resolve("pki"))) {
+            assertThat(files).hasSize(4);
+        }
+    }
+
+    @Test
+    void renewDueKeepsNamesAndUsagesWithANewKeyAndBacksUp() throws IOException {
+        PeerCertificateIssuer.Issued first = issuer.issue(request(KeyType.RSA_2048, false,
+                "https://10.0.0.11:2380", "https://cp-1.lan:2380"));
+        byte[] oldKey = Files.readAllBytes(first.keyFile());
+        PeerCertificateIssuer later = new PeerCertificateIssuer(Clock.fixed(NOW.plus(Duration.ofDays(10)), ZoneOffset.UTC));
+        PeerCertificateIssuer.Renewal r = later.renew(renewal(30, null));
+        assertThat(r.renewed()).isTrue();
+        assertThat(r.currentFingerprint()).isEqualTo(first.sha256Fingerprint());
+        X509Certificate renewed = cert(first.certFile());
+        assertThat(renewed.getSubjectX500Principal().getName()).isEqualTo("CN=cp-1");
+        assertThat(CertificateFacts.dnsNames(renewed)).isEqualTo(first.dnsNames());
+        assertThat(CertificateFacts.ipAddresses(renewed)).isEqualTo(first.ipAddresses());
+        assertThat(CertificateFacts.extendedKeyUsages(renewed)).isEqualTo(first.extendedKeyUsages());
+        assertThat(renewed.getPublicKey()).isInstanceOf(RSAPublicKey.class);
+        assertThat(renewed.getNotAfter().toInstant()).isEqualTo(NOW.plus(Duration.ofDays(375)));
+        assertThat(Files.readAllBytes(first.keyFile())).isNotEqualTo(oldKey);
+        PrivateKeyRead key = Pem.readPrivateKey(Files.readAllBytes(first.keyFile()));
+        assertThat(CertificateFacts.keyMatches(renewed, ((PrivateKeyRead.Parsed) key).key())).isTrue();
+        assertThat(r.issued().backups()).containsExactly(dir.resolve("pki/peer.crt.20261212T153000Z.bak"),
+                dir.resolve("pki/peer.key.20261212T153000Z.bak"));
+        assertThat(Files.readAllBytes(dir.resolve("pki/peer.key.20261212T153000Z.bak"))).isEqualTo(oldKey);
+    }
+
+    @Test
+    void renewRefusesACertificateFromAnotherCa() throws IOException {
+        issuer.issue(request(KeyType.EC_P256, false));
+        CertificateAuthority.create("other").issue(LeafSpec.peer("cp-1")).writeCertificate(dir.resolve("pki/peer.crt"));
+        byte[] cert = Files.readAllBytes(dir.resolve("pki/peer.crt"));
+        assertThatThrownBy(() -> issuer.renew(renewal(400, null)))
+                .isInstanceOf(FixException.class).hasMessageContaining("was not issued by " + caCert);
+        assertThat(Files.readAllBytes(dir.resolve("pki/peer.crt"))).isEqualTo(cert);
+    }
 }
