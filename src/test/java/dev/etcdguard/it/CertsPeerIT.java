@@ -7,6 +7,13 @@ import dev.etcdguard.cli.Main;
 import dev.etcdguard.collect.ManifestCollector;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.pki.CertificateAuthority;
+import dev.etcdguard.pki.CertificateFacts;
+import dev.etcdguard.pki.CertificatesRead;
+import dev.etcdguard.pki.Pem;
+import dev.etcdguard.probe.Endpoint;
+import dev.etcdguard.probe.ProbeOptions;
+import dev.etcdguard.probe.ProbeResult;
+import dev.etcdguard.probe.TlsProbe;
 import dev.etcdguard.pki.KeyFormat;
 import dev.etcdguard.pki.KeyType;
 import dev.etcdguard.rules.CheckResult;
@@ -71,33 +78,9 @@ class CertsPeerIT {
                     .isEqualTo("rw-------");
         }
 
-        String initialCluster = peerUrls.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
         List<Process> processes = new ArrayList<>();
-        List<String> clientUrls = new ArrayList<>();
         try {
-            int i = 0;
-            for (Map.Entry<String, String> member : peerUrls.entrySet()) {
-                String name = member.getKey();
-                String clientUrl = "http://127.0.0.1:" + ports.get(2 * i + 1);
-                clientUrls.add(clientUrl);
-                processes.add(new ProcessBuilder(etcd.toString(), "--name", name,
-                        "--data-dir", dir.resolve(name + ".etcd").toString(),
-                        "--listen-peer-urls", member.getValue(), "--initial-advertise-peer-urls", member.getValue(),
-                        "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-                        "--initial-cluster", initialCluster, "--initial-cluster-token", "certs-peer-it",
-                        "--initial-cluster-state", "new",
-                        "--peer-cert-file", pki.resolve(name + "/peer.crt").toString(),
-                        "--peer-key-file", pki.resolve(name + "/peer.key").toString(),
-                        "--peer-trusted-ca-file", pki.resolve("ca.crt").toString(),
-                        "--peer-client-cert-auth=true")
-                        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start());
-                i++;
-            }
-            assertThat(awaitHealthy(clientUrls, Duration.ofSeconds(40)))
-                    .as("a leader is elected; log of m1:%n%s", Files.readString(dir.resolve("m1.log")))
-                    .isTrue();
-
+            List<String> clientUrls = startMembers(etcd, pki, peerUrls, ports, processes);
             Set<Long> pids = processes.stream().map(Process::pid).collect(Collectors.toSet());
             ScanRequest request = new ScanRequest(true, List.of(), Path.of("/proc"), pids, List.of(), null, null, false,
                     ManifestCollector.DEFAULT_MAX_FILE_BYTES, null, 7, null);
@@ -115,13 +98,114 @@ class CertsPeerIT {
                 }
             }
         } finally {
-            for (Process p : processes) {
-                p.destroy();
+            stop(processes);
+        }
+    }
+
+    /**
+     * Item 8: a member's peer certificate, due within --expiry-warn-days, is renewed with {@code certs peer --renew}
+     * while etcd runs; the probe sees the member serve the new certificate on its peer port without a restart, and
+     * the cluster stays healthy.
+     */
+    @Test
+    void renewedPeerCertificateIsServedWithoutRestart() throws Exception {
+        assumeTrue(LocalCluster.etcdAvailable(), "etcd binary");
+        Path etcd = LocalCluster.findEtcdBinary().orElseThrow();
+        Path pki = dir.resolve("pki");
+        CertificateAuthority ca = CertificateAuthority.create("etcd-ca");
+        ca.writeCertificate(pki.resolve("ca.crt"));
+        ca.writePrivateKey(pki.resolve("ca.key"), KeyFormat.SEC1_EC);
+        List<Integer> ports = freePorts(6);
+        Map<String, String> peerUrls = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            peerUrls.put("m" + (i + 1), "https://127.0.0.1:" + ports.get(2 * i));
+        }
+        for (String name : peerUrls.keySet()) {
+            assertThat(Main.run(certsArgs(pki, name, "--node-name", name, "--peer-url", peerUrls.get(name), "--days", "20")))
+                    .isZero();
+        }
+        List<Process> processes = new ArrayList<>();
+        try {
+            List<String> clientUrls = startMembers(etcd, pki, peerUrls, ports, processes);
+            Endpoint m1 = Endpoint.parse(peerUrls.get("m1"));
+            String before = servedFingerprint(m1);
+            assertThat(before).isEqualTo(fingerprint(pki.resolve("m1/peer.crt")));
+
+            assertThat(Main.run(certsArgs(pki, "m1", "--renew", "--expiry-warn-days", "10"))).as("not due").isZero();
+            assertThat(fingerprint(pki.resolve("m1/peer.crt"))).isEqualTo(before);
+
+            assertThat(Main.run(certsArgs(pki, "m1", "--renew", "--expiry-warn-days", "30"))).isZero();
+            String renewed = fingerprint(pki.resolve("m1/peer.crt"));
+            assertThat(renewed).isNotEqualTo(before);
+            assertThat(servedFingerprint(m1)).as("served after renewal, same process").isEqualTo(renewed);
+            assertThat(processes.getFirst().isAlive()).isTrue();
+            assertThat(awaitHealthy(clientUrls, Duration.ofSeconds(20))).isTrue();
+            try (var files = Files.list(pki.resolve("m1"))) {
+                assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".bak")))
+                        .hasSize(2).allMatch(f -> f.startsWith("peer.crt.") || f.startsWith("peer.key."));
             }
-            for (Process p : processes) {
-                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor();
-                }
+        } finally {
+            stop(processes);
+        }
+    }
+
+    private static String[] certsArgs(Path pki, String name, String... extra) {
+        List<String> args = new ArrayList<>(List.of("certs", "peer", "--ca-cert", pki.resolve("ca.crt").toString(),
+                "--ca-key", pki.resolve("ca.key").toString(),
+                "--out-cert", pki.resolve(name + "/peer.crt").toString(),
+                "--out-key", pki.resolve(name + "/peer.key").toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    private static String servedFingerprint(Endpoint endpoint) {
+        ProbeResult result = TlsProbe.probe(endpoint, ProbeOptions.defaults());
+        assertThat(result.tls()).as("%s", result).isInstanceOf(ProbeResult.Tls.Established.class);
+        return ((ProbeResult.Tls.Established) result.tls()).chain().getFirst().sha256();
+    }
+
+    private static String fingerprint(Path certFile) throws IOException {
+        return CertificateFacts.sha256Fingerprint(
+                ((CertificatesRead.Parsed) Pem.readCertificates(Files.readAllBytes(certFile))).leaf());
+    }
+
+    /** Starts one etcd per entry of {@code peerUrls} with peer TLS from {@code pki/<name>/peer.*}; waits for a leader. */
+    private List<String> startMembers(Path etcd, Path pki, Map<String, String> peerUrls, List<Integer> ports,
+            List<Process> processes) throws IOException, InterruptedException {
+        String initialCluster = peerUrls.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        List<String> clientUrls = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, String> member : peerUrls.entrySet()) {
+            String name = member.getKey();
+            String clientUrl = "http://127.0.0.1:" + ports.get(2 * i + 1);
+            clientUrls.add(clientUrl);
+            processes.add(new ProcessBuilder(etcd.toString(), "--name", name,
+                    "--data-dir", dir.resolve(name + ".etcd").toString(),
+                    "--listen-peer-urls", member.getValue(), "--initial-advertise-peer-urls", member.getValue(),
+                    "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+                    "--initial-cluster", initialCluster, "--initial-cluster-token", "certs-peer-it",
+                    "--initial-cluster-state", "new",
+                    "--peer-cert-file", pki.resolve(name + "/peer.crt").toString(),
+                    "--peer-key-file", pki.resolve(name + "/peer.key").toString(),
+                    "--peer-trusted-ca-file", pki.resolve("ca.crt").toString(),
+                    "--peer-client-cert-auth=true")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start());
+            i++;
+        }
+        assertThat(awaitHealthy(clientUrls, Duration.ofSeconds(40)))
+                .as("a leader is elected; log of m1:%n%s", Files.readString(dir.resolve("m1.log")))
+                .isTrue();
+        return clientUrls;
+    }
+
+    private static void stop(List<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
             }
         }
     }
