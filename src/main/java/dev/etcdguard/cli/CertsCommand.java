@@ -1,6 +1,7 @@
 package dev.etcdguard.cli;
 
 import dev.etcdguard.fix.PeerCertificateIssuer;
+import dev.etcdguard.fix.RunningMember;
 import dev.etcdguard.pki.KeyType;
 import dev.etcdguard.store.ScanRecord;
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -112,6 +114,15 @@ final class CertsCommand implements Runnable {
                     + "IP or DNS SAN. Repeatable; comma-separated lists are split.")
         List<String> peerUrls = new ArrayList<>();
 
+        @Option(names = "--from-host", description = "Take the node name (the member's --name, as kubeadm names "
+                + "members) and the advertised peer URLs (initial-advertise-peer-urls) from the etcd member running "
+                + "on this node, read as 'scan --host' reads it; --node-name and --peer-url override or add.")
+        boolean fromHost;
+
+        @Option(names = "--pid", paramLabel = "PID",
+                description = "With --from-host (implied): the etcd process to take them from, when several run.")
+        Long pid;
+
         @Option(names = "--key-type", paramLabel = "TYPE", converter = KeyTypeConverter.class,
                 description = "ecdsa-p256, rsa-2048, rsa-3072 or rsa-4096 (default: ecdsa-p256; with --renew the "
                     + "current key's type).")
@@ -147,7 +158,23 @@ final class CertsCommand implements Runnable {
             }
             List<String> urls = new ArrayList<>();
             peerUrls.forEach(u -> List.of(u.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(urls::add));
-            String name = nodeName != null ? nodeName : ScanRecord.thisHost();
+            String name = nodeName;
+            if (fromHost || pid != null) {
+                RunningMember member = RunningMember.find(Path.of("/proc"), pid == null ? Set.of() : Set.of(pid));
+                spec.commandLine().getOut().println("member:      " + member.name() + " (pid " + member.pid()
+                        + "), advertised peer URLs " + String.join(", ", member.peerUrls()));
+                if (name == null) {
+                    name = member.name();
+                }
+                for (String url : member.peerUrls()) {
+                    if (!urls.contains(url)) {
+                        urls.add(url);
+                    }
+                }
+            }
+            if (name == null) {
+                name = ScanRecord.thisHost();
+            }
             PeerCertificateIssuer.Issued issued = new PeerCertificateIssuer().issue(new PeerCertificateIssuer.Request(
                     caCert, caKey, outCert, outKey, name, urls, keyType == null ? KeyType.EC_P256 : keyType.type, days, force,
                     backupDir));
@@ -156,9 +183,10 @@ final class CertsCommand implements Runnable {
         }
 
         private int renew() {
-            if (nodeName != null || !peerUrls.isEmpty()) {
+            if (nodeName != null || !peerUrls.isEmpty() || fromHost || pid != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--renew keeps the names of the current certificate: drop --node-name and --peer-url");
+                        "--renew keeps the names of the current certificate: drop --node-name, --peer-url, --from-host "
+                            + "and --pid");
             }
             PeerCertificateIssuer.Renewal renewal = new PeerCertificateIssuer().renew(new PeerCertificateIssuer.RenewRequest(
                     caCert, caKey, outCert, outKey, expiryWarnDays, days, keyType == null ? null : keyType.type, force,

@@ -97,6 +97,18 @@ class CertsPeerIT {
                     assertThat(check.status()).as("%s: %s", id, check.message()).isEqualTo(Status.PASS);
                 }
             }
+
+            // --pid: the name and advertised peer URLs of a running member, read as the host scan reads them
+            long m1 = processes.getFirst().pid();
+            String[] fromPid = certsArgs(pki, "from-pid", "--pid", Long.toString(m1));
+            String out = captureOut(() -> assertThat(Main.run(fromPid)).isZero());
+            assertThat(out).contains("member:      m1 (pid " + m1 + "), advertised peer URLs " + peerUrls.get("m1"))
+                    .contains("subject:     CN=m1").contains("DNS SANs:    m1, localhost")
+                    .contains("IP SANs:     127.0.0.1, ::1");
+            String[] fromHost = certsArgs(pki, "from-host", "--from-host");
+            String err = captureErr(() -> assertThat(Main.run(fromHost)).isEqualTo(2));
+            assertThat(err).contains("etcd members run here (pids ").contains("pick one with --pid");
+            assertThat(pki.resolve("from-host")).doesNotExist();
         } finally {
             stop(processes);
         }
@@ -147,6 +159,30 @@ class CertsPeerIT {
         } finally {
             stop(processes);
         }
+    }
+
+    private static String captureOut(Runnable r) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String captureErr(Runnable r) {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(old);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String[] certsArgs(Path pki, String name, String... extra) {
