@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             "  2  the scan could not run, or a result is ERROR (evidence could not be read)",
             "",
             "Run 'etcdguard help scan' for the scan's options ('scan --probe' also asks the peer ports on the wire; "
-                + "'etcdguard probe URL...' asks given endpoints); 'etcdguard demo' shows it on throw-away etcd clusters."})
+                + "'etcdguard probe URL...' asks given endpoints); 'etcdguard demo' shows it on throw-away etcd clusters; 'etcdguard certs peer' issues the peer "
+                + "certificate that 2.4 needs from the etcd CA."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -73,6 +74,7 @@ public final class Main implements Runnable {
         SUBCOMMANDS.put("diff", DiffCommand::new);
         SUBCOMMANDS.put("demo", DemoCommand::new);
         SUBCOMMANDS.put("agent", AgentCommand::new);
+        SUBCOMMANDS.put("certs", CertsCommand::new);
         SUBCOMMANDS.put("bench", BenchCommand::new);
         SUBCOMMANDS.put("aot-training", AotTrainingCommand::new);
     }

@@ -3,6 +3,7 @@ package dev.etcdguard.pki;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -12,7 +13,9 @@ import java.util.Objects;
 
 /**
  * A throw-away certificate authority for tests, demos and benchmarks: a self-signed CA certificate
- * (basicConstraints CA:TRUE, keyUsage keyCertSign|cRLSign) whose key never leaves memory.
+ * (basicConstraints CA:TRUE, keyUsage keyCertSign|cRLSign) whose key stays in memory unless
+ * {@link #writePrivateKey} writes it (a sandbox playing kubeadm's {@code ca.crt}/{@code ca.key}); or an
+ * {@link #existing} CA read from files.
  */
 public final class CertificateAuthority {
 
@@ -40,6 +43,42 @@ public final class CertificateAuthority {
         X509Certificate cert = CertificateBuilder.caCertificate(commonName, pair.getPublic(), null,
                 pair.getPrivate(), caKeyType.defaultSignatureAlgorithm(), serial(), -1);
         return new CertificateAuthority(cert, pair, caKeyType);
+    }
+
+    /**
+     * An existing CA (e.g. kubeadm's {@code /etc/kubernetes/pki/etcd/ca.crt} and {@code ca.key}) to issue with.
+     *
+     * @throws IllegalArgumentException with a one-line reason when the certificate is not a CA (basicConstraints
+     *     CA:TRUE, keyCertSign if keyUsage is present), or the key is not the private half of its public key
+     */
+    public static CertificateAuthority existing(X509Certificate caCert, PrivateKey caKey) {
+        Objects.requireNonNull(caCert, "caCert");
+        Objects.requireNonNull(caKey, "caKey");
+        if (caCert.getBasicConstraints() < 0) {
+            throw new IllegalArgumentException("certificate " + CertificateFacts.describe(caCert)
+                    + " is not a CA (basicConstraints CA:TRUE missing)");
+        }
+        boolean[] usage = caCert.getKeyUsage();
+        if (usage != null && (usage.length <= 5 || !usage[5])) {
+            throw new IllegalArgumentException("CA certificate " + CertificateFacts.describe(caCert)
+                    + " may not sign certificates (keyUsage lacks keyCertSign)");
+        }
+        if (!CertificateFacts.keyMatches(caCert, caKey)) {
+            throw new IllegalArgumentException("the CA key does not match the CA certificate "
+                    + CertificateFacts.describe(caCert) + " (it is not the private half of its public key)");
+        }
+        KeyType type = switch (caKey) {
+            case java.security.interfaces.RSAKey rsa -> KeyType.RSA_2048; // SHA256withRSA whatever the modulus
+            case java.security.interfaces.ECKey ec -> ec.getParams().getOrder().bitLength() > 256
+                    ? KeyType.EC_P384 : KeyType.EC_P256;
+            default -> {
+                if (caKey.getAlgorithm().equals("EdDSA") || caKey.getAlgorithm().equals("Ed25519")) {
+                    yield KeyType.ED25519;
+                }
+                throw new IllegalArgumentException("unsupported CA key algorithm " + caKey.getAlgorithm());
+            }
+        };
+        return new CertificateAuthority(caCert, new KeyPair(caCert.getPublicKey(), caKey), type);
     }
 
     /** An intermediate CA (pathlen 0, EC P-256) signed by this CA; chains are leaf, intermediate. */
@@ -75,6 +114,11 @@ public final class CertificateAuthority {
 
     public void writeCertificate(Path file) {
         SecureFiles.writePublic(file, PemText.certificate(certificate));
+    }
+
+    /** Writes the CA key (mode 0600, atomically), e.g. as kubeadm's {@code ca.key} for {@code certs peer}. */
+    public void writePrivateKey(Path file, KeyFormat format) {
+        new IssuedCertificate(certificate, keyPair.getPrivate()).writePrivateKey(file, format);
     }
 
     KeyPair keyPair() {

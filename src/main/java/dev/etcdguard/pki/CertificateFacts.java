@@ -209,4 +209,10 @@ public final class CertificateFacts {
                 + ", issuer=" + cert.getIssuerX500Principal().getName()
                 + ", notAfter=" + cert.getNotAfter().toInstant();
     }
+
+    /** The canonical text of {@code host} when it is an IPv4 or IPv6 literal (brackets allowed), else empty. */
+    public static Optional<String> ipLiteral(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return IpText.parse(bare).flatMap(IpText::format);
+    }
 }

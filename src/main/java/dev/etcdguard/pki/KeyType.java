@@ -5,11 +5,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 
-/** Key pairs that test certificates can carry. */
+/** Key pairs that issued certificates (tests, and {@code etcdguard certs peer}) can carry. */
 public enum KeyType {
     EC_P256("SHA256withECDSA"),
     EC_P384("SHA384withECDSA"),
     RSA_2048("SHA256withRSA"),
+    RSA_3072("SHA256withRSA"),
+    RSA_4096("SHA256withRSA"),
     RSA_1024("SHA256withRSA"),
     ED25519("Ed25519");
 
@@ -25,7 +27,7 @@ public enum KeyType {
     }
 
     public boolean isRsa() {
-        return this == RSA_2048 || this == RSA_1024;
+        return this == RSA_2048 || this == RSA_3072 || this == RSA_4096 || this == RSA_1024;
     }
 
     public boolean isEc() {
@@ -41,9 +43,14 @@ public enum KeyType {
                     ec.initialize(new ECGenParameterSpec(this == EC_P256 ? "secp256r1" : "secp384r1"));
                     yield ec;
                 }
-                case RSA_2048, RSA_1024 -> {
+                case RSA_2048, RSA_3072, RSA_4096, RSA_1024 -> {
                     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-                    rsa.initialize(this == RSA_2048 ? 2048 : 1024);
+                    rsa.initialize(switch (this) {
+                        case RSA_3072 -> 3072;
+                        case RSA_4096 -> 4096;
+                        case RSA_1024 -> 1024;
+                        default -> 2048;
+                    });
                     yield rsa;
                 }
                 case ED25519 -> KeyPairGenerator.getInstance("Ed25519");
