@@ -2,8 +2,7 @@ package dev.etcdguard.store;
 
 import dev.etcdguard.etcd.IoErrors;
 import dev.etcdguard.report.JsonReport;
-import dev.etcdguard.rules.CheckResult;
-import dev.etcdguard.rules.Evidence;
+import dev.etcdguard.rules.CertificateSeen;
 import dev.etcdguard.rules.Result;
 import dev.etcdguard.rules.Status;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -32,8 +30,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import tools.jackson.databind.JsonNode;
@@ -43,7 +39,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** The store on JDBC: SQLite or PostgreSQL, one schema ({@code db/migration}), one connection per store. */
 final class Jdbc implements Store {
 
-    private static final Pattern VALID_UNTIL = Pattern.compile("valid from \\S+ until (\\S+)");
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final StoreUrl url;
@@ -260,21 +255,10 @@ final class Jdbc implements Store {
         }
     }
 
-    /** The validity the certificate checks recorded as file evidence ("valid from A until B"). */
+    /** The certificates the rules read for this result: each file once, a bundle's earliest expiry. */
     private static void certificates(Result result, Map<String, Instant> into) {
-        for (CheckResult c : result.checks()) {
-            for (Evidence e : c.evidence()) {
-                if (e instanceof Evidence.File f && f.facts() != null) {
-                    Matcher m = VALID_UNTIL.matcher(f.facts());
-                    if (m.find()) {
-                        try {
-                            into.putIfAbsent(f.path(), Instant.parse(m.group(1)));
-                        } catch (DateTimeParseException ignored) {
-                            // not an instant: not a validity fact
-                        }
-                    }
-                }
-            }
+        for (CertificateSeen c : result.certificates()) {
+            into.merge(c.path(), c.notAfter(), (a, b) -> a.isBefore(b) ? a : b);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.etcdguard.store;
 import dev.etcdguard.cli.Main;
 import dev.etcdguard.etcd.Target;
 import dev.etcdguard.report.ScanReport;
+import dev.etcdguard.rules.CertificateSeen;
 import dev.etcdguard.rules.CheckResult;
 import dev.etcdguard.rules.Evidence;
 import dev.etcdguard.rules.Result;
@@ -40,7 +41,10 @@ final class Fixtures {
         CheckResult cert = new CheckResult("peer-cert-validity", Status.PASS, "certificate is valid until " + notAfter,
                 List.of(new Evidence.File("/etc/kubernetes/pki/etcd/peer.crt",
                         "valid from 2026-01-01T00:00:00Z until " + notAfter)));
-        return new Result(PEER_TLS, target, status, List.of(url, cert));
+        CertificateSeen seen = new CertificateSeen(CertificateSeen.Role.PEER, "peer-cert-file",
+                "/etc/kubernetes/pki/etcd/peer.crt", "CN=cp1", "CN=etcd-ca", Instant.parse("2026-01-01T00:00:00Z"),
+                notAfter, "00");
+        return new Result(PEER_TLS, target, status, List.of(url, cert), List.of(seen));
     }
 
     static Result client(Target target, Status status, String message) {
